@@ -1,0 +1,68 @@
+"""Entry point, shared options, and the mapping of errors to exit codes.
+
+Exit codes: 0 success (every proposal consistent and credible), 1 a verdict
+the user should look at, 2 bad input or usage, 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..api import Argmap
+from ..errors import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns user errors into a message and exit 2, and interrupts into 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"argmap: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("argmap: interrupted", err=True)
+            ctx.exit(130)
+
+
+def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--kb", "kb", multiple=True, type=click.Path(dir_okay=False),
+        help="Knowledge-base rule file (repeatable; later files layer rules on earlier ones). "
+        "Default: the article's knowledge base shipped with argmap.",
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+                        help="Output format.")
+
+
+def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
+    return Argmap(list(kb) or None, trace=trace)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="argmap")
+def main() -> None:
+    """argmap: check security-guarantee proposals against an argument encoded in ASP.
+
+    The claims of a source text are clingo rules, each tied to its verbatim
+    quote; proposals are YAML files; clingo derives whether each proposal is
+    consistent, credible, feasible now, and what risk it leaves, and why.
+    """
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+# Commands register themselves on `main` when imported.
+from . import commands  # noqa: E402,F401

@@ -1,0 +1,184 @@
+"""The engine: ground the knowledge base once, solve each question under assumptions.
+
+A proposal never becomes program text.  Its components are the externals
+``set(Key, Value)`` and ``open(Key)``; a what-if adds ``rejected(Claim)``,
+``as_of(Date)``, ``as_of(Actor, Date)`` and ``assume_stance(Actor, Issue,
+Position)``.  Each question is one ``solve(assumptions=...)`` on the same
+ground program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import clingo
+
+from .errors import InputError
+from .kb import FIRED, MessageLog, ProgramIndex, default_kb, kb_root, load_program
+from .model import Caveat, Claim, Component, Proposal
+
+
+@dataclass(frozen=True)
+class World:
+    """What a what-if changes outside the proposal."""
+
+    rejected: tuple[str, ...] = ()
+    as_of: int | None = None
+    actor_as_of: tuple[tuple[str, int], ...] = ()
+    stances: tuple[tuple[str, str, str], ...] = ()  # (actor, issue, position)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The atoms of one question's answer sets.
+
+    For a proposal with no open aspect there is exactly one answer set, and
+    ``cautious == brave``.  Otherwise ``cautious`` holds in every completion
+    and ``brave`` in at least one.
+    """
+
+    cautious: frozenset[clingo.Symbol]
+    brave: frozenset[clingo.Symbol]
+    fired: frozenset[clingo.Symbol] = frozenset()
+    models: int = 1
+
+
+@dataclass
+class Vocabulary:
+    components: dict[str, Component] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    actors: tuple[str, ...] = ()
+    positions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    snapshots: tuple[int, ...] = ()
+
+
+class Engine:
+    """A knowledge base, grounded once, that answers questions under assumptions."""
+
+    def __init__(self, files: Sequence[str] | None = None, *, trace: bool = False) -> None:
+        self.files = list(files) if files else default_kb()
+        self.root = kb_root(self.files)
+        self.trace = trace
+        self._log = MessageLog(self.root)
+        self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
+        self.index: ProgramIndex = load_program(self._ctl, self.files, self._log, trace=trace)
+        try:
+            self._ctl.ground([("base", [])])
+        except RuntimeError:
+            raise self._log.error("the knowledge base does not ground") from None
+        # Every input is an external left free; each question assumes all of
+        # them, true or false, so no state carries over from one to the next.
+        self._literals: dict[clingo.Symbol, int] = {}
+        for atom in self._ctl.symbolic_atoms:
+            if atom.is_external:
+                self._literals[atom.symbol] = atom.literal
+                self._ctl.assign_external(atom.literal, None)
+        self._inputs = sorted(set(self._literals.values()))
+        self.vocabulary = self._read_vocabulary()
+
+    # -------------------------------------------------------------- vocabulary
+    def facts(self, name: str, arity: int) -> list[clingo.Symbol]:
+        """The atoms of `name/arity` that are facts of the ground program, sorted."""
+        return sorted(a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity) if a.is_fact)
+
+    def _read_vocabulary(self) -> Vocabulary:
+        voc = Vocabulary()
+        values: dict[str, list[str]] = {}
+        for sym in self.facts("value", 2):
+            values.setdefault(_text(sym.arguments[0]), []).append(_text(sym.arguments[1]))
+        for sym in self.facts("component", 3):
+            key, arity, doc = (_text(a) for a in sym.arguments)
+            voc.components[key] = Component(key, arity, doc, tuple(values.get(key, ())))
+        paraphrases = {_text(s.arguments[0]): _text(s.arguments[1]) for s in self.facts("paraphrase", 2)}
+        quotes = {_text(s.arguments[0]): _text(s.arguments[1]) for s in self.facts("quote", 2)}
+        caveats: dict[str, list[Caveat]] = {}
+        for s in self.facts("caveat", 3):
+            caveats.setdefault(_text(s.arguments[0]), []).append(Caveat(_text(s.arguments[1]), _text(s.arguments[2])))
+        for s in self.facts("claim", 2):
+            cid = _text(s.arguments[0])
+            voc.claims[cid] = Claim(
+                cid, _text(s.arguments[1]), paraphrases.get(cid, ""), quotes.get(cid, ""), tuple(caveats.get(cid, ()))
+            )
+        voc.actors = tuple(_text(s.arguments[0]) for s in self.facts("actor", 1))
+        positions: dict[str, list[str]] = {}
+        for s in self.facts("position", 2):
+            positions.setdefault(_text(s.arguments[0]), []).append(_text(s.arguments[1]))
+        voc.positions = {k: tuple(v) for k, v in positions.items()}
+        voc.snapshots = tuple(sorted({s.arguments[0].number for s in self._all("snapshot", 1)}))
+        return voc
+
+    def _all(self, name: str, arity: int) -> Iterable[clingo.Symbol]:
+        return (a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity))
+
+    # -------------------------------------------------------------- assumptions
+    def literal(self, name: str, *args: clingo.Symbol) -> int:
+        """The program literal of an external input atom."""
+        sym = clingo.Function(name, list(args))
+        try:
+            return self._literals[sym]
+        except KeyError:
+            raise InputError(f"{sym} is not an input of this knowledge base") from None
+
+    def assumptions(self, proposal: Proposal, world: World = World()) -> list[int]:
+        """The literals that put `proposal` (and `world`) into the ground program."""
+        return self.complete(self.inputs(proposal, world))
+
+    def complete(self, true: Iterable[int]) -> list[int]:
+        """Assume the given input literals true and every other input false."""
+        on = set(true)
+        return [lit if lit in on else -lit for lit in self._inputs]
+
+    def inputs(self, proposal: Proposal, world: World = World()) -> list[int]:
+        """The input literals that `proposal` and `world` make true."""
+        lits = [self.literal("set", _sym(k), _sym(v)) for k, v in proposal.settings]
+        lits += [self.literal("open", _sym(k)) for k in proposal.open]
+        lits += [self.literal("rejected", _sym(c)) for c in world.rejected]
+        if world.as_of is not None:
+            lits.append(self.literal("as_of", clingo.Number(world.as_of)))
+        lits += [self.literal("as_of", _sym(a), clingo.Number(d)) for a, d in world.actor_as_of]
+        lits += [self.literal("assume_stance", _sym(a), _sym(i), _sym(p)) for a, i, p in world.stances]
+        return lits
+
+    # -------------------------------------------------------------- solving
+    def solve(self, assumptions: Sequence[int], *, open_aspects: bool = False, fired: bool = False) -> Answer:
+        """Solve once (or, with open aspects, twice: brave and cautious)."""
+        if not open_aspects:
+            shown, trace, count = self._solve(assumptions, "auto", fired)
+            return Answer(shown, shown, trace, count)
+        brave, trace, count = self._solve(assumptions, "brave", fired)
+        cautious, _, _ = self._solve(assumptions, "cautious", False)
+        return Answer(cautious, brave, trace, count)
+
+    def _solve(
+        self, assumptions: Sequence[int], mode: str, fired: bool
+    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], int]:
+        conf = self._ctl.configuration.solve
+        conf.enum_mode = mode  # type: ignore[union-attr]
+        conf.models = "0" if mode != "auto" else "1"  # type: ignore[union-attr]
+        shown: set[clingo.Symbol] = set()
+        trace: set[clingo.Symbol] = set()
+        count = 0
+
+        def on_model(model: clingo.Model) -> None:
+            nonlocal shown, count
+            count += 1
+            shown = set(model.symbols(shown=True))
+            if fired:
+                trace.update(s for s in model.symbols(atoms=True) if s.name == FIRED)
+
+        result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        if not result.satisfiable:
+            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+        return frozenset(shown), frozenset(trace), count
+
+
+def _sym(name: str) -> clingo.Symbol:
+    return clingo.Function(name)
+
+
+def _text(sym: clingo.Symbol) -> str:
+    """A symbol as plain text: strings unquoted, numbers and terms as clingo prints them."""
+    if sym.type == clingo.SymbolType.String:
+        return sym.string
+    return str(sym)

@@ -1,0 +1,185 @@
+"""Presenting verdicts and claims: text for people, JSON for programs.
+
+Renderers take model objects only.  Output is deterministic: the same
+verdicts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .model import ALL, NONE, SOME, Claim, Reason, Verdict
+
+NON_CLAIMS = {"definition": "follows from the meaning of the terms", "user_assumption": "assumed by the user"}
+
+
+def dumps(data: Any) -> str:
+    """JSON as argmap writes it: UTF-8, two-space indent, newline at the end."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------ JSON
+def _flag(holds: str) -> bool:
+    return holds == ALL
+
+
+def reason_json(r: Reason, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    claim = claims.get(r.basis)
+    out: dict[str, Any] = {"verdict": r.verdict, "effect": r.effect, "claim": r.basis,
+                           "quote": claim.quote if claim else None, "text": r.text}
+    if r.actor:
+        out["actor"] = r.actor
+    if r.holds != ALL:
+        out["holds"] = r.holds
+    return out
+
+
+def verdict_json(v: Verdict, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    p = v.proposal
+    holds = {"consistent": v.consistent, "credible": v.credible, "feasible_now": v.feasible_now,
+             "meets_precondition": v.precondition_met}
+    return {
+        "proposal": p.id,
+        "title": p.title,
+        "file": p.path,
+        "consistent": _flag(v.consistent),
+        "conflicts": [
+            {"id": c.id, "claim": c.basis, "quote": _quote(claims, c.basis), "text": c.text,
+             "components": [{"key": k, "value": val} for k, val in c.components],
+             **({"holds": c.holds} if c.holds != ALL else {})}
+            for c in v.conflicts
+        ],
+        "credible": _flag(v.credible),
+        "reasons": [reason_json(r, claims) for r in v.reasons],
+        "risk": v.risk[-1] if v.risk else None,
+        "truncated": [
+            {"model": t.model, "missing": [{"element": f, "claim": c, "quote": _quote(claims, c)} for f, c in t.missing],
+             **({"holds": t.holds} if t.holds != ALL else {})}
+            for t in v.truncated
+        ],
+        "feasible_now": _flag(v.feasible_now),
+        "meets_precondition": _flag(v.precondition_met),
+        "warnings": [
+            {"id": w.id, "claim": w.basis, "quote": _quote(claims, w.basis), "text": w.text,
+             **({"holds": w.holds} if w.holds != ALL else {})}
+            for w in v.warnings
+        ],
+        "open": list(p.open),
+        "completions": v.completions,
+        "holds": {**holds, "risk": list(v.risk)},
+    }
+
+
+def _quote(claims: Mapping[str, Claim], cid: str) -> str | None:
+    claim = claims.get(cid)
+    return claim.quote if claim else None
+
+
+def claim_json(c: Claim) -> dict[str, Any]:
+    return {"id": c.id, "kind": c.kind, "paraphrase": c.paraphrase, "quote": c.quote,
+            "caveats": [{"kind": k.kind, "text": k.text} for k in c.caveats]}
+
+
+# ------------------------------------------------------------------ text
+_WORDS = {
+    "consistent": {ALL: "yes", SOME: "in some completions", NONE: "no"},
+    "credible": {ALL: "yes", SOME: "in some completions", NONE: "no"},
+    "feasible_now": {ALL: "yes", SOME: "in some completions", NONE: "no"},
+    "precondition": {ALL: "met", SOME: "met in some completions", NONE: "not met"},
+}
+_HEAD = {
+    ("credible", "con"): "Against credibility",
+    ("credible", "pro"): "For credibility",
+    ("risk", "high"): "Risk of renewed war: high because",
+    ("risk", "medium"): "Risk of renewed war: medium because",
+    ("feasible_now", "con"): "Not feasible now because",
+    ("precondition", "con"): "Precondition not met because",
+    ("precondition", "pro"): "Precondition met because",
+}
+
+
+def _wrap(text: str, indent: str, hang: int = 0) -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent + " " * hang,
+                         break_on_hyphens=False)
+
+
+def _cite(basis: str, claims: Mapping[str, Claim], indent: str) -> list[str]:
+    claim = claims.get(basis)
+    if claim is None:
+        return [f"{indent}({NON_CLAIMS.get(basis, basis)})"]
+    return [_wrap(f"[{basis}] “{claim.quote}”", indent)]
+
+
+def _qualifier(holds: str) -> str:
+    return "" if holds == ALL else " (in some completions)"
+
+
+def verdict_text(v: Verdict, claims: Mapping[str, Claim]) -> str:
+    p = v.proposal
+    lines = [f"{p.title}  [{p.id}]"]
+    if p.path:
+        lines.append(f"  {p.path}")
+    if p.open:
+        lines.append(f"  open aspects: {', '.join(p.open)} ({v.completions} completions considered)")
+    risk = " or ".join(v.risk) if len(v.risk) > 1 else (v.risk[0] if v.risk else "unknown")
+    truncated = ", ".join(t.model + _qualifier(t.holds) for t in v.truncated) or "no"
+    rows = [
+        ("consistent", _WORDS["consistent"][v.consistent]),
+        ("credible", _WORDS["credible"][v.credible]),
+        ("risk", risk + (" (depends on open aspects)" if len(v.risk) > 1 else "")),
+        ("feasible now", _WORDS["feasible_now"][v.feasible_now]),
+        ("precondition", _WORDS["precondition"][v.precondition_met]),
+        ("truncated", truncated),
+    ]
+    lines += [f"  {name:<13} {value}" for name, value in rows]
+    if v.conflicts:
+        lines += ["", "  Conflicts:"]
+        for c in v.conflicts:
+            parts = ", ".join(f"{k}={val}" for k, val in c.components)
+            lines.append(_wrap(f"x {c.text} ({parts}){_qualifier(c.holds)}", "    ", 2))
+            lines += _cite(c.basis, claims, "      ")
+    groups: dict[tuple[str, str], list[Reason]] = {}
+    for r in v.reasons:
+        groups.setdefault((r.verdict, r.effect), []).append(r)
+    for key, head in _HEAD.items():
+        if key not in groups:
+            continue
+        lines += ["", f"  {head}:"]
+        mark = "+" if key[1] == "pro" else "-"
+        for r in groups[key]:
+            actor = f"{r.actor}: " if r.actor else ""
+            lines.append(_wrap(f"{mark} {actor}{r.text}{_qualifier(r.holds)}", "    ", 2))
+            lines += _cite(r.basis, claims, "      ")
+    for t in v.truncated:
+        lines += ["", f"  Truncated version of the {t.model} model{_qualifier(t.holds)}; missing:"]
+        for feature, basis in t.missing:
+            lines.append(f"    - {feature}")
+            lines += _cite(basis, claims, "      ")
+    if v.warnings:
+        lines += ["", "  Warnings:"]
+        for w in v.warnings:
+            lines.append(_wrap(f"! {w.text}{_qualifier(w.holds)}", "    ", 2))
+            lines += _cite(w.basis, claims, "      ")
+    return "\n".join(lines) + "\n"
+
+
+def verdicts_text(verdicts: Sequence[Verdict], claims: Mapping[str, Claim]) -> str:
+    body = "\n".join(verdict_text(v, claims) for v in verdicts)
+    ok = sum(1 for v in verdicts if v.ok)
+    return body + f"\n{ok} of {len(verdicts)} proposals consistent and credible.\n"
+
+
+def claims_text(claims: Sequence[Claim]) -> str:
+    lines = []
+    for c in claims:
+        lines.append(f"{c.id}  ({c.kind})")
+        lines.append(_wrap(c.paraphrase, "  "))
+        lines.append(_wrap(f"“{c.quote}”", "  "))
+        for cav in c.caveats:
+            lines.append(_wrap(f"{cav.kind.upper()}: {cav.text}", "  "))
+        lines.append("")
+    lines.append(f"{len(claims)} claims.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,88 @@
+"""Reading verdicts back from answer sets into :class:`~argmap.model.Verdict`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import clingo
+
+from .engine import Answer, Engine, World, _text
+from .model import ALL, NONE, SOME, Conflict, Proposal, Reason, Truncation, Verdict, Warning
+
+
+def evaluate(engine: Engine, proposal: Proposal, world: World = World(), *, fired: bool = False) -> Verdict:
+    """The verdicts of `proposal` under `world`, from one ground program."""
+    answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=fired)
+    return verdict_from_answer(proposal, answer)
+
+
+def _holds(answer: Answer, sym: clingo.Symbol) -> str:
+    if sym in answer.cautious:
+        return ALL
+    if sym in answer.brave:
+        return SOME
+    return NONE
+
+
+def _atoms(answer: Answer, name: str, arity: int) -> Iterable[tuple[clingo.Symbol, str]]:
+    for sym in sorted(answer.brave):
+        if sym.name == name and len(sym.arguments) == arity:
+            yield sym, (ALL if sym in answer.cautious else SOME)
+
+
+def verdict_from_answer(proposal: Proposal, answer: Answer) -> Verdict:
+    flag = clingo.Function
+    involves: dict[str, set[tuple[str, str]]] = {}
+    for sym, _ in _atoms(answer, "involves", 3):
+        cid, key, value = (_text(a) for a in sym.arguments)
+        involves.setdefault(cid, set()).add((key, value))
+    conflicts = tuple(
+        Conflict(_text(s.arguments[0]), _text(s.arguments[1]), _text(s.arguments[2]),
+                 tuple(sorted(involves.get(_text(s.arguments[0]), ()))), holds)
+        for s, holds in _atoms(answer, "conflict", 3)
+    )
+    reasons: list[Reason] = []
+    for s, holds in _atoms(answer, "reason", 4):
+        verdict, effect, basis, text = (_text(a) for a in s.arguments)
+        reasons.append(Reason(verdict, effect, basis, text, None, holds))
+    for s, holds in _atoms(answer, "risk_factor", 3):
+        level, basis, text = (_text(a) for a in s.arguments)
+        reasons.append(Reason("risk", level, basis, text, None, holds))
+    for s, holds in _atoms(answer, "obstacle", 3):
+        actor, basis, text = (_text(a) for a in s.arguments)
+        reasons.append(Reason("feasible_now", "con", basis, text, actor, holds))
+    missing: dict[str, list[tuple[str, str]]] = {}
+    for s, _ in _atoms(answer, "missing", 3):
+        model, feature, claim = (_text(a) for a in s.arguments)
+        missing.setdefault(model, []).append((feature, claim))
+    truncated = tuple(
+        Truncation(_text(s.arguments[0]), tuple(sorted(missing.get(_text(s.arguments[0]), ()))), holds)
+        for s, holds in _atoms(answer, "truncated", 1)
+    )
+    warnings = tuple(
+        Warning(_text(s.arguments[0]), _text(s.arguments[1]), _text(s.arguments[2]), holds)
+        for s, holds in _atoms(answer, "warning", 3)
+    )
+    levels = ("low", "medium", "high")
+    risk = tuple(lv for lv in levels if flag("risk", [flag(lv)]) in answer.brave)
+    return Verdict(
+        proposal=proposal,
+        consistent=_holds(answer, flag("consistent")),
+        credible=_holds(answer, flag("credible")),
+        feasible_now=_holds(answer, flag("feasible_now")),
+        precondition_met=_holds(answer, flag("precondition_met")),
+        risk=risk,
+        conflicts=conflicts,
+        reasons=tuple(sorted(reasons, key=_reason_order)),
+        truncated=truncated,
+        warnings=warnings,
+        completions=answer.models,
+    )
+
+
+_VERDICT_ORDER = {"credible": 0, "risk": 1, "feasible_now": 2, "precondition": 3}
+_EFFECT_ORDER = {"con": 0, "high": 0, "medium": 1, "pro": 2}
+
+
+def _reason_order(r: Reason) -> tuple[int, int, str, str, str]:
+    return (_VERDICT_ORDER.get(r.verdict, 9), _EFFECT_ORDER.get(r.effect, 9), r.basis, r.text, r.actor or "")

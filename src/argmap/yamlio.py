@@ -1,0 +1,136 @@
+"""Reading YAML written by people: positions kept, surprises refused.
+
+:func:`load_yaml` returns a tree of :class:`Node` objects that remember their
+line and column, so that every later error can point at the exact place.
+Duplicate keys, anchors and aliases, over-deep nesting and oversized files are
+errors rather than silent behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+
+
+@dataclass
+class Node:
+    """A YAML value with its position (1-based line and column)."""
+
+    value: Any  # a scalar, list[Node] or dict[str, Node]
+    line: int
+    column: int
+    kind: str  # scalar | sequence | mapping
+    keys: dict[str, tuple[int, int]] | None = None  # mapping: key -> position
+
+    def plain(self) -> Any:
+        """The value with positions dropped."""
+        if self.kind == "mapping":
+            return {k: v.plain() for k, v in self.value.items()}
+        if self.kind == "sequence":
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a UTF-8 text file, or raise InputError naming what is wrong."""
+    if not os.path.exists(path):
+        raise InputError("no such file", path=path)
+    if os.path.isdir(path):
+        raise InputError("is a directory, not a file", path=path)
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise InputError(f"file is {size} bytes; the limit is {max_bytes}", path=path)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file is larger than the limit of {max_bytes} bytes", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: str, text: str | None = None) -> Node:
+    """Parse one YAML document into a positioned tree."""
+    if text is None:
+        text = read_text(path)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=path) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise InputError("the file is empty", path=path, expected="a YAML mapping")
+    walker = _Walker(path, loader)
+    return walker.walk(root, 0)
+
+
+class _Walker:
+    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+        self.path = path
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def error(self, message: str, node: yaml.Node, **kw: Any) -> InputError:
+        return InputError(
+            message, path=self.path, line=node.start_mark.line + 1, column=node.start_mark.column + 1, **kw
+        )
+
+    def walk(self, node: yaml.Node, depth: int) -> Node:
+        if id(node) in self.seen:
+            raise self.error("anchors and aliases are not supported", node)
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            raise self.error(f"more than {MAX_NODES} values in one file", node)
+        if depth > MAX_DEPTH:
+            raise self.error(f"nested deeper than {MAX_DEPTH} levels", node)
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.MappingNode):
+            items: dict[str, Node] = {}
+            keys: dict[str, tuple[int, int]] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.error("a mapping key must be a plain word", key_node)
+                key = self.scalar(key_node)
+                if not isinstance(key, str):
+                    raise self.error(f"the key {key!r} is not a word", key_node)
+                if key in items:
+                    first = keys[key][0]
+                    raise self.error(f"duplicate key (first given on line {first})", key_node, key=key)
+                keys[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                items[key] = self.walk(value_node, depth + 1)
+            return Node(items, line, column, "mapping", keys)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.walk(child, depth + 1) for child in node.value], line, column, "sequence")
+        return Node(self.scalar(node), line, column, "scalar")
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.error(f"cannot read value: {exc.problem}", node) from None
