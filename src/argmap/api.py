@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
-from .engine import Engine, World
+from .engine import BASELINE, Engine, World
 from .errors import InputError
 from .model import Claim, Proposal, Verdict
 from .proposal import load_proposal
@@ -37,7 +37,7 @@ class Argmap:
     def load_all(self, paths: Iterable[str]) -> list[Proposal]:
         return [self.load(p) for p in expand_paths(paths)]
 
-    def check(self, proposal: Proposal, world: World = World()) -> Verdict:
+    def check(self, proposal: Proposal, world: World = BASELINE) -> Verdict:
         return evaluate(self.engine, proposal, world)
 
     def check_paths(self, paths: Iterable[str]) -> list[Verdict]:
@@ -49,9 +49,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     out: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(
-                os.path.join(path, name) for name in os.listdir(path) if name.endswith(PROPOSAL_SUFFIXES)
-            )
+            found = sorted(os.path.join(path, name) for name in os.listdir(path) if name.endswith(PROPOSAL_SUFFIXES))
             if not found:
                 raise InputError("the folder has no .yaml proposal files", path=path)
             out.extend(found)

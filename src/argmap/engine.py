@@ -29,6 +29,10 @@ class World:
     stances: tuple[tuple[str, str, str], ...] = ()  # (actor, issue, position)
 
 
+#: The world as the article records it: no claim rejected, no stance changed.
+BASELINE = World()
+
+
 @dataclass(frozen=True)
 class Answer:
     """The atoms of one question's answer sets.
@@ -42,6 +46,8 @@ class Answer:
     brave: frozenset[clingo.Symbol]
     fired: frozenset[clingo.Symbol] = frozenset()
     models: int = 1
+    #: With tracing: every atom true in some answer set (the brave atoms).
+    atoms: frozenset[clingo.Symbol] = frozenset()
 
 
 @dataclass
@@ -91,14 +97,20 @@ class Engine:
             key, arity, doc = (_text(a) for a in sym.arguments)
             voc.components[key] = Component(key, arity, doc, tuple(values.get(key, ())))
         paraphrases = {_text(s.arguments[0]): _text(s.arguments[1]) for s in self.facts("paraphrase", 2)}
-        quotes = {_text(s.arguments[0]): _text(s.arguments[1]) for s in self.facts("quote", 2)}
+        quotes: dict[str, list[str]] = {}
+        for s in self._in_order("quote", 2):
+            quotes.setdefault(_text(s.arguments[0]), []).append(_text(s.arguments[1]))
         caveats: dict[str, list[Caveat]] = {}
         for s in self.facts("caveat", 3):
             caveats.setdefault(_text(s.arguments[0]), []).append(Caveat(_text(s.arguments[1]), _text(s.arguments[2])))
         for s in self.facts("claim", 2):
             cid = _text(s.arguments[0])
             voc.claims[cid] = Claim(
-                cid, _text(s.arguments[1]), paraphrases.get(cid, ""), quotes.get(cid, ""), tuple(caveats.get(cid, ()))
+                cid,
+                _text(s.arguments[1]),
+                paraphrases.get(cid, ""),
+                tuple(quotes.get(cid, ())),
+                tuple(caveats.get(cid, ())),
             )
         voc.actors = tuple(_text(s.arguments[0]) for s in self.facts("actor", 1))
         positions: dict[str, list[str]] = {}
@@ -107,6 +119,14 @@ class Engine:
         voc.positions = {k: tuple(v) for k, v in positions.items()}
         voc.snapshots = tuple(sorted({s.arguments[0].number for s in self._all("snapshot", 1)}))
         return voc
+
+    def _in_order(self, name: str, arity: int) -> list[clingo.Symbol]:
+        """Facts of `name/arity` in the order the files give them."""
+        found = [s for s in self.facts(name, arity)]
+        return sorted(
+            found,
+            key=lambda s: (self.index.facts[s].file, self.index.facts[s].line) if s in self.index.facts else ("", 0),
+        )
 
     def _all(self, name: str, arity: int) -> Iterable[clingo.Symbol]:
         return (a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity))
@@ -120,7 +140,7 @@ class Engine:
         except KeyError:
             raise InputError(f"{sym} is not an input of this knowledge base") from None
 
-    def assumptions(self, proposal: Proposal, world: World = World()) -> list[int]:
+    def assumptions(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
         """The literals that put `proposal` (and `world`) into the ground program."""
         return self.complete(self.inputs(proposal, world))
 
@@ -129,7 +149,7 @@ class Engine:
         on = set(true)
         return [lit if lit in on else -lit for lit in self._inputs]
 
-    def inputs(self, proposal: Proposal, world: World = World()) -> list[int]:
+    def inputs(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
         """The input literals that `proposal` and `world` make true."""
         lits = [self.literal("set", _sym(k), _sym(v)) for k, v in proposal.settings]
         lits += [self.literal("open", _sym(k)) for k in proposal.open]
@@ -144,20 +164,21 @@ class Engine:
     def solve(self, assumptions: Sequence[int], *, open_aspects: bool = False, fired: bool = False) -> Answer:
         """Solve once (or, with open aspects, twice: brave and cautious)."""
         if not open_aspects:
-            shown, trace, count = self._solve(assumptions, "auto", fired)
-            return Answer(shown, shown, trace, count)
-        brave, trace, count = self._solve(assumptions, "brave", fired)
-        cautious, _, _ = self._solve(assumptions, "cautious", False)
-        return Answer(cautious, brave, trace, count)
+            shown, trace, atoms, count = self._solve(assumptions, "auto", fired)
+            return Answer(shown, shown, trace, count, atoms)
+        brave, trace, atoms, count = self._solve(assumptions, "brave", fired)
+        cautious, _, _, _ = self._solve(assumptions, "cautious", False)
+        return Answer(cautious, brave, trace, count, atoms)
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
-    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], int]:
+    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol], int]:
         conf = self._ctl.configuration.solve
         conf.enum_mode = mode  # type: ignore[union-attr]
         conf.models = "0" if mode != "auto" else "1"  # type: ignore[union-attr]
         shown: set[clingo.Symbol] = set()
         trace: set[clingo.Symbol] = set()
+        atoms: set[clingo.Symbol] = set()
         count = 0
 
         def on_model(model: clingo.Model) -> None:
@@ -165,12 +186,13 @@ class Engine:
             count += 1
             shown = set(model.symbols(shown=True))
             if fired:
-                trace.update(s for s in model.symbols(atoms=True) if s.name == FIRED)
+                for sym in model.symbols(atoms=True):
+                    (trace if sym.name == FIRED else atoms).add(sym)
 
         result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
-        return frozenset(shown), frozenset(trace), count
+        return frozenset(shown), frozenset(trace), frozenset(atoms), count
 
 
 def _sym(name: str) -> clingo.Symbol:

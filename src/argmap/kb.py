@@ -58,6 +58,51 @@ class ProgramIndex:
     rules: list[RuleInfo] = field(default_factory=list)
     facts: dict[clingo.Symbol, RuleInfo] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: The unpooled AST of each rule, parallel to `rules`.
+    asts: list[ast.AST] = field(default_factory=list)
+    #: The documentation of each predicate, from `%*! pred(Args)` blocks.
+    docs: dict[tuple[str, int], PredicateDoc] = field(default_factory=dict)
+
+    def heads(self, name: str, arity: int) -> list[tuple[int, ast.AST]]:
+        """The rules (index, head atom term) that can derive `name/arity`."""
+        out = []
+        for i, rule in enumerate(self.asts):
+            for term in head_terms(rule):
+                if _signature(term) == (name, arity):
+                    out.append((i, term))
+        return out
+
+
+@dataclass(frozen=True)
+class PredicateDoc:
+    """A predicate's docstring: description, argument names, sentence templates."""
+
+    name: str
+    args: tuple[str, ...]
+    description: str
+    text: str | None
+    negated: str | None
+    where: str
+
+
+def head_terms(rule: ast.AST) -> list[ast.AST]:
+    """The atoms (as terms) a rule can derive."""
+    head = rule.head
+    if head.ast_type == ast.ASTType.Literal:
+        if head.atom.ast_type == ast.ASTType.SymbolicAtom:
+            return [head.atom.symbol]
+        return []
+    if head.ast_type in (ast.ASTType.Aggregate, ast.ASTType.Disjunction):
+        return [e.literal.atom.symbol for e in head.elements if e.literal.atom.ast_type == ast.ASTType.SymbolicAtom]
+    return []
+
+
+def _signature(term: ast.AST) -> tuple[str, int] | None:
+    if term.ast_type == ast.ASTType.Function:
+        return (term.name, len(term.arguments))
+    if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
+        return (term.symbol.name, len(term.symbol.arguments))
+    return None
 
 
 class MessageLog:
@@ -127,7 +172,48 @@ def load_program(ctl: clingo.Control, files: Sequence[str], log: MessageLog, *, 
     except RuntimeError:
         raise log.error("the knowledge base is not a valid program") from None
     index.files = sorted({r.file for r in index.rules} | {r.file for r in index.facts.values()})
+    for path in sorted({os.path.normpath(s.location.begin.filename) for s in statements}):
+        index.docs.update(read_docs(path, log.root))
     return index
+
+
+_DOC = re.compile(r"^%\*!\s*(?P<name>[a-z_][A-Za-z0-9_]*)(?:\((?P<args>[^)]*)\))?\s*$")
+
+
+def read_docs(path: str, root: str) -> dict[tuple[str, int], PredicateDoc]:
+    """The `%*! pred(Args)` docstrings of one file."""
+    docs: dict[tuple[str, int], PredicateDoc] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return docs
+    i = 0
+    while i < len(lines):
+        m = _DOC.match(lines[i].strip())
+        if not m:
+            i += 1
+            continue
+        start = i + 1
+        args = tuple(a.strip() for a in m.group("args").split(",")) if m.group("args") else ()
+        desc: list[str] = []
+        text = negated = None
+        i += 1
+        while i < len(lines) and lines[i].strip() != "*%":
+            line = lines[i].strip()
+            if line.startswith("Text:"):
+                text = line[5:].strip()
+            elif line.startswith("Not:"):
+                negated = line[4:].strip()
+            elif not line.startswith(("Args:", "- ")) and line:
+                desc.append(line)
+            i += 1
+        name = m.group("name")
+        docs[(name, len(args))] = PredicateDoc(
+            name, args, " ".join(desc), text, negated, f"{_relative(path, root)}:{start}"
+        )
+        i += 1
+    return docs
 
 
 class _Tracer:
@@ -144,13 +230,18 @@ class _Tracer:
         for rule in stm.unpool():
             info = RuleInfo(len(self.index.rules), info_file, loc.begin.line, loc.begin.column, str(stm))
             head = rule.head
-            if not rule.body and head.ast_type == ast.ASTType.Literal and head.atom.ast_type == ast.ASTType.SymbolicAtom:
+            if (
+                not rule.body
+                and head.ast_type == ast.ASTType.Literal
+                and head.atom.ast_type == ast.ASTType.SymbolicAtom
+            ):
                 try:
                     self.index.facts[clingo.parse_term(str(head.atom.symbol))] = info
                     continue
                 except RuntimeError:
                     pass  # not a ground term: treat as a rule below
             self.index.rules.append(info)
+            self.index.asts.append(rule)
             if trace:
                 extras.extend(self._trace(rule, info.index))
         return extras

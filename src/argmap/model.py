@@ -22,8 +22,14 @@ class Claim:
     id: str
     kind: str
     paraphrase: str
-    quote: str
+    #: The verbatim passages that make the claim, in the order the knowledge base gives them.
+    quotes: tuple[str, ...]
     caveats: tuple[Caveat, ...] = ()
+
+    @property
+    def quote(self) -> str:
+        """The quotes as one text, passages joined by an ellipsis."""
+        return " … ".join(self.quotes)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,13 @@ from .yamlio import Node, load_yaml
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 #: Keys a proposal may have besides its components.
-META_KEYS = {"title": "a one-line title", "source": "where the proposal comes from", "notes": "free text",
-             "id": "an identifier", "open": "a list of components left open"}
+META_KEYS = {
+    "title": "a one-line title",
+    "source": "where the proposal comes from",
+    "notes": "free text",
+    "id": "an identifier",
+    "open": "a list of components left open",
+}
 
 
 def load_proposal(path: str, components: Mapping[str, Component]) -> Proposal:
@@ -28,8 +33,9 @@ def load_proposal(path: str, components: Mapping[str, Component]) -> Proposal:
     return proposal_from_node(load_yaml(path), components, path=path)
 
 
-def proposal_from_node(root: Node, components: Mapping[str, Component], *, path: str,
-                       default_id: str | None = None) -> Proposal:
+def proposal_from_node(
+    root: Node, components: Mapping[str, Component], *, path: str, default_id: str | None = None
+) -> Proposal:
     """Validate a parsed YAML tree as a proposal."""
     v = _Validator(path, components)
     if root.kind != "mapping":
@@ -37,8 +43,15 @@ def proposal_from_node(root: Node, components: Mapping[str, Component], *, path:
     allowed = [*META_KEYS, *components]
     for key, (line, col) in root.keys.items():  # type: ignore[union-attr]
         if key not in allowed:
-            raise InputError("unknown key", path=path, line=line, column=col, key=key,
-                             expected=one_of(allowed, limit=40), suggestion=closest(key, allowed))
+            raise InputError(
+                "unknown key",
+                path=path,
+                line=line,
+                column=col,
+                key=key,
+                expected=one_of(allowed, limit=40),
+                suggestion=closest(key, allowed),
+            )
     items: dict[str, Node] = root.value
     title = v.text(items, "title", root, required=True)
     source = v.text(items, "source", root, required=True)
@@ -60,8 +73,12 @@ def proposal_from_node(root: Node, components: Mapping[str, Component], *, path:
             if name in opened:
                 raise v.error(f"'{name}' is listed twice", child, key="open")
             if name in items and components[name].arity != "many":
-                raise v.error(f"'{name}' is both set and left open", child, key="open",
-                              expected="either a value for it or its name under open, not both")
+                raise v.error(
+                    f"'{name}' is both set and left open",
+                    child,
+                    key="open",
+                    expected="either a value for it or its name under open, not both",
+                )
             opened.append(name)
     return Proposal(pid, title, source, tuple(sorted(settings)), tuple(sorted(opened)), notes, path)
 
@@ -90,23 +107,33 @@ class _Validator:
 
     def identifier(self, node: Node, key: str) -> str:
         if node.kind != "scalar" or not isinstance(node.value, str) or not IDENTIFIER.match(node.value):
-            raise self.error(f"{_describe(node)} is not an identifier", node, key=key,
-                             expected="lower-case letters, digits and underscores, starting with a letter")
+            raise self.error(
+                f"{_describe(node)} is not an identifier",
+                node,
+                key=key,
+                expected="lower-case letters, digits and underscores, starting with a letter",
+            )
         return node.value
 
     def word(self, node: Node, key: str, choices: list[str], what: str) -> str:
         if node.kind != "scalar" or isinstance(node.value, bool) or not isinstance(node.value, str):
             raise self.error(f"{_describe(node)} is not {what}", node, key=key, expected=one_of(choices))
         if node.value not in choices:
-            raise self.error(f"'{node.value}' is not {what}", node, key=key, expected=one_of(choices),
-                             suggestion=closest(node.value, choices))
+            raise self.error(
+                f"'{node.value}' is not {what}",
+                node,
+                key=key,
+                expected=one_of(choices),
+                suggestion=closest(node.value, choices),
+            )
         return node.value
 
     def component(self, node: Node, comp: Component) -> list[str]:
         if comp.arity == "flag":
             if node.kind != "scalar" or not isinstance(node.value, bool):
-                raise self.error(f"{_describe(node)} is not true or false", node, key=comp.key,
-                                 expected="true or false")
+                raise self.error(
+                    f"{_describe(node)} is not true or false", node, key=comp.key, expected="true or false"
+                )
             return ["true" if node.value else "false"]
         allowed = list(comp.values)
         if comp.arity == "one":

@@ -28,8 +28,13 @@ def _flag(holds: str) -> bool:
 
 def reason_json(r: Reason, claims: Mapping[str, Claim]) -> dict[str, Any]:
     claim = claims.get(r.basis)
-    out: dict[str, Any] = {"verdict": r.verdict, "effect": r.effect, "claim": r.basis,
-                           "quote": claim.quote if claim else None, "text": r.text}
+    out: dict[str, Any] = {
+        "verdict": r.verdict,
+        "effect": r.effect,
+        "claim": r.basis,
+        "quote": claim.quote if claim else None,
+        "text": r.text,
+    }
     if r.actor:
         out["actor"] = r.actor
     if r.holds != ALL:
@@ -39,32 +44,49 @@ def reason_json(r: Reason, claims: Mapping[str, Claim]) -> dict[str, Any]:
 
 def verdict_json(v: Verdict, claims: Mapping[str, Claim]) -> dict[str, Any]:
     p = v.proposal
-    holds = {"consistent": v.consistent, "credible": v.credible, "feasible_now": v.feasible_now,
-             "meets_precondition": v.precondition_met}
+    holds = {
+        "consistent": v.consistent,
+        "credible": v.credible,
+        "feasible_now": v.feasible_now,
+        "meets_precondition": v.precondition_met,
+    }
     return {
         "proposal": p.id,
         "title": p.title,
         "file": p.path,
         "consistent": _flag(v.consistent),
         "conflicts": [
-            {"id": c.id, "claim": c.basis, "quote": _quote(claims, c.basis), "text": c.text,
-             "components": [{"key": k, "value": val} for k, val in c.components],
-             **({"holds": c.holds} if c.holds != ALL else {})}
+            {
+                "id": c.id,
+                "claim": c.basis,
+                "quote": _quote(claims, c.basis),
+                "text": c.text,
+                "components": [{"key": k, "value": val} for k, val in c.components],
+                **({"holds": c.holds} if c.holds != ALL else {}),
+            }
             for c in v.conflicts
         ],
         "credible": _flag(v.credible),
         "reasons": [reason_json(r, claims) for r in v.reasons],
         "risk": v.risk[-1] if v.risk else None,
         "truncated": [
-            {"model": t.model, "missing": [{"element": f, "claim": c, "quote": _quote(claims, c)} for f, c in t.missing],
-             **({"holds": t.holds} if t.holds != ALL else {})}
+            {
+                "model": t.model,
+                "missing": [{"element": f, "claim": c, "quote": _quote(claims, c)} for f, c in t.missing],
+                **({"holds": t.holds} if t.holds != ALL else {}),
+            }
             for t in v.truncated
         ],
         "feasible_now": _flag(v.feasible_now),
         "meets_precondition": _flag(v.precondition_met),
         "warnings": [
-            {"id": w.id, "claim": w.basis, "quote": _quote(claims, w.basis), "text": w.text,
-             **({"holds": w.holds} if w.holds != ALL else {})}
+            {
+                "id": w.id,
+                "claim": w.basis,
+                "quote": _quote(claims, w.basis),
+                "text": w.text,
+                **({"holds": w.holds} if w.holds != ALL else {}),
+            }
             for w in v.warnings
         ],
         "open": list(p.open),
@@ -79,8 +101,14 @@ def _quote(claims: Mapping[str, Claim], cid: str) -> str | None:
 
 
 def claim_json(c: Claim) -> dict[str, Any]:
-    return {"id": c.id, "kind": c.kind, "paraphrase": c.paraphrase, "quote": c.quote,
-            "caveats": [{"kind": k.kind, "text": k.text} for k in c.caveats]}
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "paraphrase": c.paraphrase,
+        "quote": c.quote,
+        "quotes": list(c.quotes),
+        "caveats": [{"kind": k.kind, "text": k.text} for k in c.caveats],
+    }
 
 
 # ------------------------------------------------------------------ text
@@ -102,8 +130,9 @@ _HEAD = {
 
 
 def _wrap(text: str, indent: str, hang: int = 0) -> str:
-    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent + " " * hang,
-                         break_on_hyphens=False)
+    return textwrap.fill(
+        text, width=88, initial_indent=indent, subsequent_indent=indent + " " * hang, break_on_hyphens=False
+    )
 
 
 def _cite(basis: str, claims: Mapping[str, Claim], indent: str) -> list[str]:

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 import clingo
 
-from .engine import Answer, Engine, World, _text
+from .engine import BASELINE, Answer, Engine, World, _text
 from .model import ALL, NONE, SOME, Conflict, Proposal, Reason, Truncation, Verdict, Warning
 
 
-def evaluate(engine: Engine, proposal: Proposal, world: World = World(), *, fired: bool = False) -> Verdict:
+def evaluate(engine: Engine, proposal: Proposal, world: World = BASELINE, *, fired: bool = False) -> Verdict:
     """The verdicts of `proposal` under `world`, from one ground program."""
     answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=fired)
     return verdict_from_answer(proposal, answer)
@@ -37,8 +37,13 @@ def verdict_from_answer(proposal: Proposal, answer: Answer) -> Verdict:
         cid, key, value = (_text(a) for a in sym.arguments)
         involves.setdefault(cid, set()).add((key, value))
     conflicts = tuple(
-        Conflict(_text(s.arguments[0]), _text(s.arguments[1]), _text(s.arguments[2]),
-                 tuple(sorted(involves.get(_text(s.arguments[0]), ()))), holds)
+        Conflict(
+            _text(s.arguments[0]),
+            _text(s.arguments[1]),
+            _text(s.arguments[2]),
+            tuple(sorted(involves.get(_text(s.arguments[0]), ()))),
+            holds,
+        )
         for s, holds in _atoms(answer, "conflict", 3)
     )
     reasons: list[Reason] = []

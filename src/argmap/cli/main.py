@@ -34,15 +34,19 @@ class _Group(click.Group):
 
 def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--kb", "kb", multiple=True, type=click.Path(dir_okay=False),
+        "--kb",
+        "kb",
+        multiple=True,
+        type=click.Path(dir_okay=False),
         help="Knowledge-base rule file (repeatable; later files layer rules on earlier ones). "
         "Default: the article's knowledge base shipped with argmap.",
     )(func)
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
-                        help="Output format.")
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format."
+    )
 
 
 def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
