@@ -115,7 +115,8 @@ class Explainer:
     # ------------------------------------------------------------ words
     def words(self, sym: clingo.Symbol, positive: bool) -> str:
         doc = self.index.docs.get((sym.name, len(sym.arguments)))
-        template = (doc.text if positive else doc.negated) if doc else None
+        anonymous = any(a.type == clingo.SymbolType.String and a.string == "_" for a in sym.arguments)
+        template = (doc.text if positive else (doc.none if anonymous and doc.none else doc.negated)) if doc else None
         if template is None:
             return str(sym) if positive else f"{sym} does not hold"
         values = {}
@@ -145,7 +146,7 @@ class Explainer:
         text = self.words(sym, True)
         if sym.name == "accepted" and len(sym.arguments) == 1:
             return self._claim_node(_text(sym.arguments[0]), str(sym), True)
-        if sym.name in ("set", "open") and sym in self.engine.inputs_true:
+        if sym.name in ("set", "open"):
             return Node(str(sym), True, text, "input", qualifier=self._qualifier(sym))
         if sym.name in ("rejected", "as_of", "assume_stance"):
             return Node(str(sym), True, text, "input")
@@ -216,6 +217,26 @@ class Explainer:
             node.children.append(rule_node)
         return node
 
+    def _why_none(self, pattern: ast.AST, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
+        """Why no atom matches `pattern` (a partly bound atom): every rule that could derive one fails."""
+        text = str(pattern)
+        node = Node(text, False, f"nothing establishes {text}", "blocked")
+        sig = _signature(pattern)
+        if sig is None or depth >= MAX_DEPTH:
+            return node
+        doc = self.index.docs.get(sig)
+        if doc and doc.none:
+            node.text = doc.none
+        for i, head in self.index.heads(*sig):
+            binding = _unify(head, pattern)
+            if binding is None:
+                continue
+            info = self.index.rules[i]
+            rule_node = Node(info.text, False, f"the rule at {info.where} does not apply", "rule", rule=info.where)
+            rule_node.children = self._failures(self.index.asts[i], binding, depth + 1, stack)
+            node.children.append(rule_node)
+        return node
+
     def _failures(
         self, rule: ast.AST, binding: dict[str, clingo.Symbol], depth: int, stack: frozenset[clingo.Symbol]
     ) -> list[Node]:
@@ -250,7 +271,7 @@ class Explainer:
             sig = _signature(pattern)
             matches = [m for m in self.by_sig.get(sig, []) if _match(pattern, m, b) is not None] if sig else []
             if not matches:
-                add(Node(str(_partial(pattern, b)), False, f"nothing matches {_partial(pattern, b)}", "failure"))
+                add(self._why_none(_partial(pattern, b), depth, stack))
                 return
             for m in matches:
                 join(k + 1, _match(pattern, m, b) or b)
@@ -262,7 +283,8 @@ class Explainer:
                     sig = _signature(pattern)
                     blockers = [m for m in self.by_sig.get(sig, []) if _match(pattern, m, b) is not None] if sig else []
                     if blockers:
-                        add(self.why(blockers[0], depth, stack))
+                        for blocker in blockers:
+                            add(self.why(blocker, depth, stack))
                         return
                 elif lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.Comparison:
                     if _compare(lit.atom, b) is False:
@@ -308,6 +330,25 @@ def _match(pattern: ast.AST, sym: clingo.Symbol, b: dict[str, clingo.Symbol]) ->
                 return None
         return out
     return b  # arithmetic and other terms: not constrained here
+
+
+def _unify(head: ast.AST, pattern: ast.AST) -> dict[str, clingo.Symbol] | None:
+    """Bind `head`'s variables to the ground arguments of `pattern`; None if they clash."""
+    if pattern.ast_type == ast.ASTType.SymbolicTerm:
+        return _match(head, pattern.symbol, {})
+    if pattern.ast_type != ast.ASTType.Function or head.ast_type != ast.ASTType.Function:
+        return {}
+    if head.name != pattern.name or len(head.arguments) != len(pattern.arguments):
+        return None
+    b: dict[str, clingo.Symbol] | None = {}
+    for h, p in zip(head.arguments, pattern.arguments, strict=True):
+        ground = _substitute(p, {})
+        if ground is None:
+            continue
+        b = _match(h, ground, b or {})
+        if b is None:
+            return None
+    return b
 
 
 def _substitute(pattern: ast.AST, b: dict[str, clingo.Symbol]) -> clingo.Symbol | None:

@@ -83,6 +83,8 @@ class PredicateDoc:
     text: str | None
     negated: str | None
     where: str
+    #: The sentence for "no atom of this predicate matches" (a negation with `_`).
+    none: str | None = None
 
 
 def head_terms(rule: ast.AST) -> list[ast.AST]:
@@ -197,7 +199,7 @@ def read_docs(path: str, root: str) -> dict[tuple[str, int], PredicateDoc]:
         start = i + 1
         args = tuple(a.strip() for a in m.group("args").split(",")) if m.group("args") else ()
         desc: list[str] = []
-        text = negated = None
+        text = negated = none = None
         i += 1
         while i < len(lines) and lines[i].strip() != "*%":
             line = lines[i].strip()
@@ -205,12 +207,14 @@ def read_docs(path: str, root: str) -> dict[tuple[str, int], PredicateDoc]:
                 text = line[5:].strip()
             elif line.startswith("Not:"):
                 negated = line[4:].strip()
+            elif line.startswith("None:"):
+                none = line[5:].strip()
             elif not line.startswith(("Args:", "- ")) and line:
                 desc.append(line)
             i += 1
         name = m.group("name")
         docs[(name, len(args))] = PredicateDoc(
-            name, args, " ".join(desc), text, negated, f"{_relative(path, root)}:{start}"
+            name, args, " ".join(desc), text, negated, f"{_relative(path, root)}:{start}", none
         )
         i += 1
     return docs

@@ -212,3 +212,58 @@ def claims_text(claims: Sequence[Claim]) -> str:
         lines.append("")
     lines.append(f"{len(claims)} claims.")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ what-if
+def _yes(value: str) -> str:
+    return {ALL: "yes", SOME: "some", NONE: "no"}.get(value, value)
+
+
+def whatif_json(w: Any, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    from .whatif import FIELDS, value_of
+
+    return {
+        "proposal": w.before.proposal.id,
+        "file": w.before.proposal.path,
+        "changes": [str(c) for c in w.changes],
+        "before": verdict_json(w.before, claims),
+        "after": verdict_json(w.after, claims),
+        "flips": [
+            {
+                "verdict": f.field,
+                "before": _yes(f.before) if f.field != "risk" else f.before,
+                "after": _yes(f.after) if f.field != "risk" else f.after,
+                "gone": [reason_json(r, claims) for r in f.gone],
+                "new": [reason_json(r, claims) for r in f.new],
+            }
+            for f in w.flips
+        ],
+        "unchanged": [name for name, _ in FIELDS if value_of(w.before, name) == value_of(w.after, name)],
+    }
+
+
+def whatif_text(w: Any, claims: Mapping[str, Claim]) -> str:
+    from .whatif import FIELDS, value_of
+
+    p = w.before.proposal
+    lines = [f"{p.title}  [{p.id}]", "What if: " + "; ".join(str(c) for c in w.changes), ""]
+    lines.append(f"  {'':<14}{'before':<12}{'after':<12}")
+    flipped = {f.field for f in w.flips}
+    for name, label in FIELDS:
+        b, a = value_of(w.before, name), value_of(w.after, name)
+        if name != "risk":
+            b, a = _yes(b), _yes(a)
+        lines.append(f"  {label:<14}{b:<12}{a:<12}{'<- flipped' if name in flipped else ''}".rstrip())
+    for f in w.flips:
+        label = dict(FIELDS)[f.field]
+        lines += ["", f"  {label}: {_yes(f.before)} -> {_yes(f.after)}"]
+        for head, items, mark in (("no longer holds", f.gone, "-"), ("now holds", f.new, "+")):
+            if items:
+                lines.append(f"    {head}:")
+                for r in items:
+                    actor = f"{r.actor}: " if r.actor else ""
+                    lines.append(_wrap(f"{mark} {actor}{r.text}", "      ", 2))
+                    lines += _cite(r.basis, claims, "        ")
+    if not w.flips:
+        lines += ["", "  No verdict changes."]
+    return "\n".join(lines) + "\n"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import render
+from .. import render, render_explain
+from ..explain import explain as explain_proposal
+from ..whatif import parse_changes
+from ..whatif import whatif as run_whatif
 from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_kb, out
 
 
@@ -38,3 +41,97 @@ def claims(kb: tuple[str, ...], fmt: str) -> None:
         out(render.dumps([render.claim_json(c) for c in items]))
     else:
         out(render.claims_text(items))
+
+
+@main.command()
+@click.argument("proposal", type=click.Path())
+@click.option("--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. credible or risk(high).")
+@click.option("--why-not", "why_not", metavar="ATOM", help="Explain why ATOM does not hold.")
+@kb_option
+@format_option("text", "tree", "json")
+def explain(proposal: str, why: str | None, why_not: str | None, kb: tuple[str, ...], fmt: str) -> None:
+    """Explain a proposal's verdicts from the rules that fired.
+
+    Each explanation goes down to the proposal's own components, the world
+    facts and the claims used, with every claim's verbatim quote and every
+    rule's file:line.
+    """
+    if why and why_not:
+        raise click.UsageError("give --why or --why-not, not both")
+    app = open_kb(kb, trace=True)
+    ex = explain_proposal(app.engine, app.load(proposal), app.claims, why=why, why_not=why_not)
+    if fmt == "json":
+        out(render.dumps(render_explain.explanation_json(ex)))
+    elif fmt == "tree":
+        out(render_explain.explanation_tree(ex))
+    else:
+        out(render_explain.explanation_text(ex))
+
+
+@main.command()
+@click.argument("proposal", type=click.Path())
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set a component (replaces its values).")
+@click.option("--add", "adds", multiple=True, metavar="KEY=VALUE", help="Add a value to a list component.")
+@click.option("--unset", "unsets", multiple=True, metavar="KEY[=VALUE]", help="Remove a component, or one value.")
+@click.option("--open", "opens", multiple=True, metavar="KEY", help="Leave a component open (strategic ambiguity).")
+@click.option(
+    "--reject-claim",
+    "rejects",
+    multiple=True,
+    metavar="ID",
+    help="Reject a claim of the article; everything it grounds is switched off.",
+)
+@click.option("--as-of", "as_of", metavar="DATE", help="Read every actor's stance as of DATE (e.g. 2025-02-28).")
+@click.option(
+    "--as-of-actor",
+    "actor_as_of",
+    multiple=True,
+    metavar="ACTOR=DATE",
+    help="Read one actor's stance as of DATE, e.g. us=2025-02-28.",
+)
+@click.option(
+    "--stance",
+    "stances",
+    multiple=True,
+    metavar="ACTOR.ISSUE=POSITION",
+    help="Give an actor a stance, e.g. russia.coalition_guarantees=accept.",
+)
+@kb_option
+@format_option("text", "json")
+def whatif(
+    proposal: str,
+    sets: tuple[str, ...],
+    adds: tuple[str, ...],
+    unsets: tuple[str, ...],
+    opens: tuple[str, ...],
+    rejects: tuple[str, ...],
+    as_of: str | None,
+    actor_as_of: tuple[str, ...],
+    stances: tuple[str, ...],
+    kb: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Compare a proposal's verdicts before and after changes.
+
+    Changes touch the proposal (--set, --add, --unset, --open), the world
+    (--as-of, --as-of-actor, --stance) or the article (--reject-claim).
+    Exit 0 when the changed proposal is consistent and credible, 1 otherwise.
+    """
+    app = open_kb(kb)
+    changes = parse_changes(
+        app.engine.vocabulary,
+        sets=sets,
+        adds=adds,
+        unsets=unsets,
+        opens=opens,
+        rejects=rejects,
+        as_of=as_of,
+        actor_as_of=actor_as_of,
+        stances=stances,
+    )
+    result = run_whatif(app.engine, app.load(proposal), changes)
+    if fmt == "json":
+        out(render.dumps(render.whatif_json(result, app.claims)))
+    else:
+        out(render.whatif_text(result, app.claims))
+    raise SystemExit(EXIT_OK if result.after.ok else EXIT_FINDINGS)
