@@ -62,13 +62,21 @@ class Vocabulary:
 class Engine:
     """A knowledge base, grounded once, that answers questions under assumptions."""
 
-    def __init__(self, files: Sequence[str] | None = None, *, trace: bool = False) -> None:
+    def __init__(self, files: Sequence[str] | None = None, *, trace: bool = False, repair: bool = False) -> None:
         self.files = list(files) if files else default_kb()
         self.root = kb_root(self.files)
         self.trace = trace
+        self.repair = repair
         self._log = MessageLog(self.root)
         self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
-        self.index: ProgramIndex = load_program(self._ctl, self.files, self._log, trace=trace)
+        self.index: ProgramIndex = load_program(
+            self._ctl,
+            self.files,
+            self._log,
+            trace=trace,
+            support=("repair.lp",) if repair else ("sensitivity.lp",),
+            drop_externals=frozenset({("set", 2)}) if repair else frozenset(),
+        )
         try:
             self._ctl.ground([("base", [])])
         except RuntimeError:
@@ -144,10 +152,15 @@ class Engine:
         """The literals that put `proposal` (and `world`) into the ground program."""
         return self.complete(self.inputs(proposal, world))
 
-    def complete(self, true: Iterable[int]) -> list[int]:
-        """Assume the given input literals true and every other input false."""
+    def complete(self, true: Iterable[int], free: Iterable[str] = ()) -> list[int]:
+        """Assume the given input literals true and every other input false.
+
+        Inputs whose predicate is named in `free` are left out, so the solver
+        may choose them (an enumeration over them in one solve).
+        """
         on = set(true)
-        return [lit if lit in on else -lit for lit in self._inputs]
+        loose = {lit for sym, lit in self._literals.items() if sym.name in set(free)}
+        return [lit if lit in on else -lit for lit in self._inputs if lit not in loose]
 
     def inputs(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
         """The input literals that `proposal` and `world` make true."""
@@ -193,6 +206,52 @@ class Engine:
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
         return frozenset(shown), frozenset(trace), frozenset(atoms), count
+
+    def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:
+        """Every answer set under `assumptions`, as its atoms named in `names`."""
+        conf = self._ctl.configuration.solve
+        conf.enum_mode = "auto"  # type: ignore[union-attr]
+        conf.models = "0"  # type: ignore[union-attr]
+        found: list[frozenset[clingo.Symbol]] = []
+
+        def on_model(model: clingo.Model) -> None:
+            found.append(frozenset(s for s in model.symbols(atoms=True) if s.name in names))
+
+        self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        return sorted(found, key=lambda atoms: sorted(map(str, atoms)))
+
+    # -------------------------------------------------------------- optimisation
+    def optimal(
+        self, assumptions: Sequence[int], show: str, limit: int
+    ) -> list[tuple[frozenset[clingo.Symbol], tuple[int, ...]]] | None:
+        """All optimal answer sets (up to `limit`), as their `show` atoms and costs; None if unsatisfiable."""
+        conf = self._ctl.configuration.solve
+        conf.enum_mode = "auto"  # type: ignore[union-attr]
+        conf.opt_mode = "optN"  # type: ignore[union-attr]
+        conf.models = "0"  # type: ignore[union-attr]
+        found: dict[frozenset[clingo.Symbol], tuple[int, ...]] = {}
+
+        def on_model(model: clingo.Model) -> bool:
+            if model.optimality_proven:
+                atoms = frozenset(s for s in model.symbols(shown=True) if s.name == show)
+                found[atoms] = tuple(model.cost)
+            return len(found) < limit
+
+        try:
+            result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        finally:
+            conf.opt_mode = "opt"  # type: ignore[union-attr]
+        if result.unsatisfiable:
+            return None
+        return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+
+    def core(self, assumptions: Sequence[int]) -> list[clingo.Symbol]:
+        """The input atoms assumed true in an unsatisfiable core of `assumptions`."""
+        by_literal = {lit: sym for sym, lit in self._literals.items()}
+        core: list[int] = []
+        self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        self._ctl.solve(assumptions=list(assumptions), on_core=lambda c: core.extend(c))
+        return sorted(by_literal[lit] for lit in core if lit in by_literal)
 
 
 def _sym(name: str) -> clingo.Symbol:

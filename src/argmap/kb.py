@@ -153,8 +153,25 @@ def kb_root(files: Sequence[str]) -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(files[0])))
 
 
-def load_program(ctl: clingo.Control, files: Sequence[str], log: MessageLog, *, trace: bool) -> ProgramIndex:
-    """Parse `files`, add them (and trace rules if asked) to `ctl`."""
+#: Engine-owned ASP files (support for sensitivity and repair), beside this module.
+ENGINE_LP = Path(__file__).resolve().parent / "lp"
+
+
+def load_program(
+    ctl: clingo.Control,
+    files: Sequence[str],
+    log: MessageLog,
+    *,
+    trace: bool,
+    support: Sequence[str] = (),
+    drop_externals: frozenset[tuple[str, int]] = frozenset(),
+) -> ProgramIndex:
+    """Parse `files`, add them (and trace rules if asked) to `ctl`.
+
+    `support` names engine-owned files (in :data:`ENGINE_LP`) added after the
+    knowledge base; `drop_externals` removes the knowledge base's `#external`
+    declarations of those signatures, so a support file can define them.
+    """
     for path in files:
         if not os.path.isfile(path):
             raise InputError("no such rule file" if not os.path.isdir(path) else "is a directory", path=path)
@@ -164,13 +181,18 @@ def load_program(ctl: clingo.Control, files: Sequence[str], log: MessageLog, *, 
         ast.parse_files([os.path.abspath(f) for f in files], statements.append, logger=log, message_limit=20)
     except RuntimeError:
         raise log.error("the knowledge base does not parse") from None
+    if drop_externals:
+        statements = [s for s in statements if not _declares(s, drop_externals)]
+    kb_statements = len(statements)
+    ast.parse_files([str(ENGINE_LP / name) for name in support], statements.append, logger=log)
     tracer = _Tracer(index, log.root)
     try:
         with ast.ProgramBuilder(ctl) as builder:
-            for stm in statements:
+            for n, stm in enumerate(statements):
                 builder.add(stm)
-                for extra in tracer.visit(stm, trace):
-                    builder.add(extra)
+                if n < kb_statements:
+                    for extra in tracer.visit(stm, trace):
+                        builder.add(extra)
     except RuntimeError:
         raise log.error("the knowledge base is not a valid program") from None
     index.files = sorted({r.file for r in index.rules} | {r.file for r in index.facts.values()})
@@ -218,6 +240,12 @@ def read_docs(path: str, root: str) -> dict[tuple[str, int], PredicateDoc]:
         )
         i += 1
     return docs
+
+
+def _declares(stm: ast.AST, signatures: frozenset[tuple[str, int]]) -> bool:
+    if stm.ast_type != ast.ASTType.External:
+        return False
+    return _signature(stm.atom.symbol) in signatures
 
 
 class _Tracer:

@@ -267,3 +267,110 @@ def whatif_text(w: Any, claims: Mapping[str, Claim]) -> str:
     if not w.flips:
         lines += ["", "  No verdict changes."]
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ repair
+def repair_json(r: Any, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    return {
+        "proposal": r.proposal.id,
+        "file": r.proposal.path,
+        "goal": r.goal,
+        "keep": list(r.keep),
+        "max_changes": r.max_changes,
+        "found": r.found,
+        "repairs": [
+            {
+                "components_changed": x.components,
+                "cost": x.cost,
+                "changes": [{"op": op, "key": k, "value": v} for op, k, v in x.changes],
+                "after": verdict_json(x.after, claims) if x.after else None,
+            }
+            for x in r.repairs
+        ],
+        "blocked_by": list(r.blocked_by),
+    }
+
+
+def repair_text(r: Any, claims: Mapping[str, Claim]) -> str:
+    p = r.proposal
+    pins = f"; keeping {', '.join(r.keep)}" if r.keep else ""
+    limit = f"; at most {r.max_changes} changes" if r.max_changes is not None else ""
+    lines = [f"{p.title}  [{p.id}]", f"Goal: {r.goal}{pins}{limit}", ""]
+    if not r.found:
+        lines.append("  No repair reaches the goal.")
+        if r.blocked_by:
+            lines.append(f"  It is impossible because of: {', '.join(r.blocked_by)}.")
+        else:
+            lines.append("  No change to the proposal's components can reach it.")
+        return "\n".join(lines) + "\n"
+    first = r.repairs[0]
+    lines.append(
+        f"  {len(r.repairs)} optimal repair{'s' if len(r.repairs) > 1 else ''}, "
+        f"each changing {first.components} component{'s' if first.components != 1 else ''} (cost {first.cost}):"
+    )
+    for n, x in enumerate(r.repairs, 1):
+        lines.append("")
+        for i, line in enumerate(x.described()):
+            lines.append(f"  {str(n) + '.' if i == 0 else '':<4}{line}")
+        if x.after:
+            a = x.after
+            lines.append(
+                f"      then: consistent {_yes(a.consistent)}, credible {_yes(a.credible)}, "
+                f"risk {' or '.join(a.risk)}, feasible now {_yes(a.feasible_now)}, "
+                f"precondition {_yes(a.precondition_met)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ sensitivity
+def sensitivity_json(s: Any, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    return {
+        "proposal": s.proposal.id,
+        "file": s.proposal.path,
+        "verdicts": [
+            {
+                "verdict": v.verdict,
+                "value": v.value,
+                "rests_on": [
+                    {
+                        "claim": r.claim,
+                        "quote": _quote(claims, r.claim),
+                        "pivotal": r.pivotal,
+                        "if_rejected": r.if_rejected,
+                    }
+                    for r in v.rests_on
+                ],
+                "pivotal": list(v.pivotal),
+            }
+            for v in s.verdicts
+        ],
+    }
+
+
+def sensitivity_text(s: Any, claims: Mapping[str, Claim]) -> str:
+    p = s.proposal
+    lines = [f"{p.title}  [{p.id}]"]
+    names = {
+        "consistent": "consistent",
+        "credible": "credible",
+        "feasible_now": "feasible now",
+        "precondition_met": "precondition",
+        "risk": "risk",
+    }
+    for v in s.verdicts:
+        lines += ["", f"{names[v.verdict]}: {v.value}"]
+        if not v.rests_on:
+            lines.append("  rests on no claim of the article")
+            continue
+        lines.append(
+            f"  rests on {len(v.rests_on)} claim{'s' if len(v.rests_on) != 1 else ''}, "
+            f"{len(v.pivotal)} pivotal (rejecting it alone flips the verdict):"
+        )
+        for r in v.rests_on:
+            mark = "*" if r.pivotal else "-"
+            flip = f"  (rejected: {v.verdict.replace('_', ' ')} becomes {r.if_rejected})" if r.pivotal else ""
+            lines.append(_wrap(f"{mark} {r.claim}{flip}", "    ", 2))
+            claim = claims.get(r.claim)
+            if claim:
+                lines.append(_wrap(f"“{claim.quote}”", "      "))
+    return "\n".join(lines) + "\n"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import render, render_explain
+from ..engine import Engine
 from ..explain import explain as explain_proposal
+from ..repair import GOALS
+from ..repair import repair as run_repair
+from ..sensitivity import sensitivity as run_sensitivity
 from ..whatif import parse_changes
 from ..whatif import whatif as run_whatif
 from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_kb, out
@@ -135,3 +139,62 @@ def whatif(
     else:
         out(render.whatif_text(result, app.claims))
     raise SystemExit(EXIT_OK if result.after.ok else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("proposal", type=click.Path())
+@click.option(
+    "--goal",
+    type=click.Choice(sorted(GOALS)),
+    default="credible",
+    show_default=True,
+    help="What the repaired proposal must be.",
+)
+@click.option("--max-changes", "max_changes", type=click.IntRange(0, 40), help="Change at most N components.")
+@click.option("--keep", "keep", multiple=True, metavar="KEY", help="A component that must not change (repeatable).")
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="List at most N optimal repairs."
+)
+@kb_option
+@format_option("text", "json")
+def repair(
+    proposal: str, goal: str, max_changes: int | None, keep: tuple[str, ...], limit: int, kb: tuple[str, ...], fmt: str
+) -> None:
+    """The smallest changes that make a proposal reach a goal.
+
+    Repairs are ranked by the number of components changed, then by the cost
+    of what they add (facts/costs.lp); clingo finds all optimal ones.  Exit 0
+    when a repair exists, 1 when none does.
+    """
+    app = open_kb(kb)
+    result = run_repair(
+        Engine(app.engine.files, repair=True),
+        app.engine,
+        app.load(proposal),
+        goal=goal,
+        keep=keep,
+        max_changes=max_changes,
+        limit=limit,
+    )
+    if fmt == "json":
+        out(render.dumps(render.repair_json(result, app.claims)))
+    else:
+        out(render.repair_text(result, app.claims))
+    raise SystemExit(EXIT_OK if result.found else EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("proposal", type=click.Path())
+@kb_option
+@format_option("text", "json")
+def sensitivity(proposal: str, kb: tuple[str, ...], fmt: str) -> None:
+    """Which claims each verdict rests on, and which are pivotal.
+
+    A claim is pivotal for a verdict when rejecting it alone flips the verdict.
+    """
+    app = open_kb(kb, trace=True)
+    result = run_sensitivity(app.engine, app.load(proposal), app.claims)
+    if fmt == "json":
+        out(render.dumps(render.sensitivity_json(result, app.claims)))
+    else:
+        out(render.sensitivity_text(result, app.claims))
