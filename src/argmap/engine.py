@@ -74,7 +74,7 @@ class Engine:
             self.files,
             self._log,
             trace=trace,
-            support=("repair.lp",) if repair else ("sensitivity.lp",),
+            support=("repair.lp",) if repair else ("support.lp",),
             drop_externals=frozenset({("set", 2)}) if repair else frozenset(),
         )
         try:
@@ -244,6 +244,13 @@ class Engine:
         if result.unsatisfiable:
             return None
         return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+
+    def solve_raw(self, assumptions: Sequence[int], core: list[int]) -> bool:
+        """Satisfiable under `assumptions`?  If not, `core` receives an unsatisfiable core."""
+        self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        self._ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        result = self._ctl.solve(assumptions=list(assumptions), on_core=core.extend)
+        return bool(result.satisfiable)
 
     def core(self, assumptions: Sequence[int]) -> list[clingo.Symbol]:
         """The input atoms assumed true in an unsatisfiable core of `assumptions`."""

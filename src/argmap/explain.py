@@ -417,6 +417,8 @@ class Explanation:
     proposal: Proposal
     items: list[tuple[str, Node]]  # (label, tree)
     completions: int = 1
+    #: For an inconsistent proposal: every minimal set of its settings that conflict.
+    conflict_sets: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
 
 
 def explain(
@@ -444,4 +446,9 @@ def explain(
             sym = clingo.Function("risk", [clingo.Function(level)])
             if sym in answer.atoms:
                 items.append(("risk", ex.why(sym)))
-    return Explanation(proposal, items, answer.models)
+    sets = []
+    if clingo.Function("consistent") not in answer.cautious and why is None and why_not is None:
+        from .mus import minimal_conflicts
+
+        sets = minimal_conflicts(engine, proposal)
+    return Explanation(proposal, items, answer.models, sets)

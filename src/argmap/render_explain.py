@@ -16,6 +16,7 @@ def explanation_json(ex: Explanation) -> dict[str, Any]:
         "file": ex.proposal.path,
         "completions": ex.completions,
         "explanations": [{"question": label, "tree": node.to_json()} for label, node in ex.items],
+        "conflicting_sets": [[{"key": k, "value": v} for k, v in s] for s in ex.conflict_sets],
     }
 
 
@@ -24,6 +25,10 @@ def explanation_text(ex: Explanation) -> str:
     lines = [f"{p.title}  [{p.id}]"]
     if p.open:
         lines.append(f"  open aspects: {', '.join(p.open)} ({ex.completions} completions considered)")
+    if ex.conflict_sets:
+        lines += ["", "Minimal sets of components that cannot hold together:"]
+        for s in ex.conflict_sets:
+            lines.append("  - " + ", ".join(f"{k}={v}" for k, v in s))
     for label, node in ex.items:
         lines.append("")
         verdict = "yes" if node.holds else "no"

@@ -3,7 +3,7 @@
 A verdict *rests on* the claims its explanation uses.  A claim is *pivotal*
 for a verdict when rejecting that claim alone flips the verdict.  clingo
 enumerates every single rejection in one solve: the ``rejected/1`` inputs are
-left free and ``lp/sensitivity.lp`` allows at most one of them.
+left free and ``lp/support.lp`` allows at most one of them.
 """
 
 from __future__ import annotations
