@@ -19,11 +19,12 @@ from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_k
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @kb_option
 @format_option("text", "json")
-def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str) -> None:
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when a proposal is not consistent and credible.")
+def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str, exit_zero: bool) -> None:
     """Judge proposals (YAML files, or folders of them).
 
-    Exit 0 when every proposal is consistent and credible, 1 when any is not,
-    2 on bad input.
+    Exit 0 when every proposal is consistent and credible, 1 when any is not
+    (unless --exit-zero), 2 on bad input.
     """
     app = open_kb(kb)
     verdicts = app.check_paths(paths)
@@ -31,7 +32,7 @@ def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str) -> None:
         out(render.dumps([render.verdict_json(v, app.claims) for v in verdicts]))
     else:
         out(render.verdicts_text(verdicts, app.claims))
-    raise SystemExit(EXIT_OK if all(v.ok for v in verdicts) else EXIT_FINDINGS)
+    raise SystemExit(EXIT_OK if exit_zero or all(v.ok for v in verdicts) else EXIT_FINDINGS)
 
 
 @main.command()
