@@ -45,7 +45,6 @@ class Answer:
     cautious: frozenset[clingo.Symbol]
     brave: frozenset[clingo.Symbol]
     fired: frozenset[clingo.Symbol] = frozenset()
-    models: int = 1
     #: With tracing: every atom true in some answer set (the brave atoms).
     atoms: frozenset[clingo.Symbol] = frozenset()
 
@@ -177,26 +176,24 @@ class Engine:
     def solve(self, assumptions: Sequence[int], *, open_aspects: bool = False, fired: bool = False) -> Answer:
         """Solve once (or, with open aspects, twice: brave and cautious)."""
         if not open_aspects:
-            shown, trace, atoms, count = self._solve(assumptions, "auto", fired)
-            return Answer(shown, shown, trace, count, atoms)
-        brave, trace, atoms, count = self._solve(assumptions, "brave", fired)
-        cautious, _, _, _ = self._solve(assumptions, "cautious", False)
-        return Answer(cautious, brave, trace, count, atoms)
+            shown, trace, atoms = self._solve(assumptions, "auto", fired)
+            return Answer(shown, shown, trace, atoms)
+        brave, trace, atoms = self._solve(assumptions, "brave", fired)
+        cautious, _, _ = self._solve(assumptions, "cautious", False)
+        return Answer(cautious, brave, trace, atoms)
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
-    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol], int]:
+    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol]]:
         conf = self._ctl.configuration.solve
         conf.enum_mode = mode  # type: ignore[union-attr]
         conf.models = "0" if mode != "auto" else "1"  # type: ignore[union-attr]
         shown: set[clingo.Symbol] = set()
         trace: set[clingo.Symbol] = set()
         atoms: set[clingo.Symbol] = set()
-        count = 0
 
         def on_model(model: clingo.Model) -> None:
-            nonlocal shown, count
-            count += 1
+            nonlocal shown
             shown = set(model.symbols(shown=True))
             if fired:
                 for sym in model.symbols(atoms=True):
@@ -205,7 +202,7 @@ class Engine:
         result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
-        return frozenset(shown), frozenset(trace), frozenset(atoms), count
+        return frozenset(shown), frozenset(trace), frozenset(atoms)
 
     def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:
         """Every answer set under `assumptions`, as its atoms named in `names`."""

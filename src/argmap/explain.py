@@ -134,7 +134,7 @@ class Explainer:
             return template
 
     def _qualifier(self, sym: clingo.Symbol) -> str | None:
-        if self.answer.models > 1 and sym in self.answer.brave and sym not in self.answer.cautious:
+        if sym in self.answer.brave and sym not in self.answer.cautious:
             return "some"
         return None
 
@@ -416,7 +416,6 @@ class Explanation:
 
     proposal: Proposal
     items: list[tuple[str, Node]]  # (label, tree)
-    completions: int = 1
     #: For an inconsistent proposal: every minimal set of its settings that conflict.
     conflict_sets: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
 
@@ -451,4 +450,4 @@ def explain(
         from .mus import minimal_conflicts
 
         sets = minimal_conflicts(engine, proposal)
-    return Explanation(proposal, items, answer.models, sets)
+    return Explanation(proposal, items, sets)

@@ -107,7 +107,6 @@ class Verdict:
     reasons: tuple[Reason, ...] = ()
     truncated: tuple[Truncation, ...] = ()
     warnings: tuple[Warning, ...] = ()
-    completions: int = 1
     extras: dict[str, object] = field(default_factory=dict)
 
     @property

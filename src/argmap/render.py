@@ -90,7 +90,6 @@ def verdict_json(v: Verdict, claims: Mapping[str, Claim]) -> dict[str, Any]:
             for w in v.warnings
         ],
         "open": list(p.open),
-        "completions": v.completions,
         "holds": {**holds, "risk": list(v.risk)},
     }
 
@@ -152,7 +151,7 @@ def verdict_text(v: Verdict, claims: Mapping[str, Claim]) -> str:
     if p.path:
         lines.append(f"  {p.path}")
     if p.open:
-        lines.append(f"  open aspects: {', '.join(p.open)} ({v.completions} completions considered)")
+        lines.append(f"  open aspects: {', '.join(p.open)} (every completion considered)")
     risk = " or ".join(v.risk) if len(v.risk) > 1 else (v.risk[0] if v.risk else "unknown")
     truncated = ", ".join(t.model + _qualifier(t.holds) for t in v.truncated) or "no"
     rows = [

@@ -14,7 +14,6 @@ def explanation_json(ex: Explanation) -> dict[str, Any]:
     return {
         "proposal": ex.proposal.id,
         "file": ex.proposal.path,
-        "completions": ex.completions,
         "explanations": [{"question": label, "tree": node.to_json()} for label, node in ex.items],
         "conflicting_sets": [[{"key": k, "value": v} for k, v in s] for s in ex.conflict_sets],
     }
@@ -24,7 +23,7 @@ def explanation_text(ex: Explanation) -> str:
     p = ex.proposal
     lines = [f"{p.title}  [{p.id}]"]
     if p.open:
-        lines.append(f"  open aspects: {', '.join(p.open)} ({ex.completions} completions considered)")
+        lines.append(f"  open aspects: {', '.join(p.open)} (every completion considered)")
     if ex.conflict_sets:
         lines += ["", "Minimal sets of components that cannot hold together:"]
         for s in ex.conflict_sets:

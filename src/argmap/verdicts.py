@@ -81,7 +81,6 @@ def verdict_from_answer(proposal: Proposal, answer: Answer) -> Verdict:
         reasons=tuple(sorted(reasons, key=_reason_order)),
         truncated=truncated,
         warnings=warnings,
-        completions=answer.models,
     )
 
 

@@ -68,6 +68,7 @@ def load_yaml(path: str, text: str | None = None) -> Node:
     """Parse one YAML document into a positioned tree."""
     if text is None:
         text = read_text(path)
+    _refuse_anchors(path, text)
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -88,6 +89,19 @@ def load_yaml(path: str, text: str | None = None) -> Node:
         raise InputError("the file is empty", path=path, expected="a YAML mapping")
     walker = _Walker(path, loader)
     return walker.walk(root, 0)
+
+
+def _refuse_anchors(path: str, text: str) -> None:
+    """Anchors and aliases are refused outright (no alias bombs, no aliased keys)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise InputError(
+                    "anchors and aliases are not supported", path=path, line=mark.line + 1, column=mark.column + 1
+                )
+    except yaml.YAMLError:
+        return  # reported with its position by the parse that follows
 
 
 class _Walker:
