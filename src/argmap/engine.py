@@ -110,6 +110,7 @@ class Engine:
         caveats: dict[str, list[Caveat]] = {}
         for s in self.facts("caveat", 3):
             caveats.setdefault(_text(s.arguments[0]), []).append(Caveat(_text(s.arguments[1]), _text(s.arguments[2])))
+        record_only = {_text(s.arguments[0]): _text(s.arguments[1]) for s in self.facts("record_only", 2)}
         for s in self.facts("claim", 2):
             cid = _text(s.arguments[0])
             voc.claims[cid] = Claim(
@@ -118,6 +119,7 @@ class Engine:
                 paraphrases.get(cid, ""),
                 tuple(quotes.get(cid, ())),
                 tuple(caveats.get(cid, ())),
+                record_only.get(cid),
             )
         voc.actors = tuple(_text(s.arguments[0]) for s in self.facts("actor", 1))
         positions: dict[str, list[str]] = {}

@@ -25,6 +25,8 @@ class Claim:
     #: The verbatim passages that make the claim, in the order the knowledge base gives them.
     quotes: tuple[str, ...]
     caveats: tuple[Caveat, ...] = ()
+    #: Why no rule reasons from this claim, when none does (it cannot be exercised).
+    record_only: str | None = None
 
     @property
     def quote(self) -> str:

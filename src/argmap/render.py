@@ -107,6 +107,7 @@ def claim_json(c: Claim) -> dict[str, Any]:
         "quote": c.quote,
         "quotes": list(c.quotes),
         "caveats": [{"kind": k.kind, "text": k.text} for k in c.caveats],
+        "record_only": c.record_only,
     }
 
 
@@ -207,7 +208,9 @@ def claims_text(claims: Sequence[Claim]) -> str:
         lines.append(_wrap(c.paraphrase, "  "))
         lines.append(_wrap(f"“{c.quote}”", "  "))
         for cav in c.caveats:
-            lines.append(_wrap(f"{cav.kind.upper()}: {cav.text}", "  "))
+            lines.append(_wrap(f"{cav.kind.upper()}: {cav.text}", "  ", 2))
+        if c.record_only:
+            lines.append(_wrap(f"RECORD ONLY: {c.record_only}", "  ", 2))
         lines.append("")
     lines.append(f"{len(claims)} claims.")
     return "\n".join(lines) + "\n"
