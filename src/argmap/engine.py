@@ -29,6 +29,9 @@ class World:
     stances: tuple[tuple[str, str, str], ...] = ()  # (actor, issue, position)
 
 
+#: How many completions of an open proposal an explanation looks at.
+MAX_COMPLETIONS = 4096
+
 #: The world as the article records it: no claim rejected, no stance changed.
 BASELINE = World()
 
@@ -180,9 +183,39 @@ class Engine:
         if not open_aspects:
             shown, trace, atoms = self._solve(assumptions, "auto", fired)
             return Answer(shown, shown, trace, atoms)
-        brave, trace, atoms = self._solve(assumptions, "brave", fired)
+        if fired:
+            return self._completions(assumptions)
+        brave, _, _ = self._solve(assumptions, "brave", False)
         cautious, _, _ = self._solve(assumptions, "cautious", False)
-        return Answer(cautious, brave, trace, atoms)
+        return Answer(cautious, brave)
+
+    def _completions(self, assumptions: Sequence[int]) -> Answer:
+        """Every completion of an open proposal, for explanations.
+
+        clasp's brave and cautious modes track only shown atoms, and an
+        explanation needs every atom and every rule firing; so the completions
+        are enumerated (up to MAX_COMPLETIONS) and combined here.
+        """
+        conf = self._ctl.configuration.solve
+        conf.enum_mode = "auto"  # type: ignore[union-attr]
+        conf.models = str(MAX_COMPLETIONS)  # type: ignore[union-attr]
+        brave: set[clingo.Symbol] = set()
+        cautious: set[clingo.Symbol] | None = None
+        atoms: set[clingo.Symbol] = set()
+        trace: set[clingo.Symbol] = set()
+
+        def on_model(model: clingo.Model) -> None:
+            nonlocal cautious
+            shown = set(model.symbols(shown=True))
+            brave.update(shown)
+            cautious = shown if cautious is None else cautious & shown
+            for sym in model.symbols(atoms=True):
+                (trace if sym.name == FIRED else atoms).add(sym)
+
+        result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        if not result.satisfiable:
+            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+        return Answer(frozenset(cautious or ()), frozenset(brave), frozenset(trace), frozenset(atoms))
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool

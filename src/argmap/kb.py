@@ -295,7 +295,8 @@ class _Tracer:
             return []
         pos: list[ast.AST] = []
         neg: list[ast.AST] = []
-        body = [_Named()(lit) if _positive(lit) else lit for lit in rule.body]
+        namer = _Named()  # one per rule, so distinct `_` stay distinct variables
+        body = [namer(lit) if _positive(lit) else lit for lit in rule.body]
         for lit in body:
             if lit.ast_type != ast.ASTType.Literal or lit.atom.ast_type != ast.ASTType.SymbolicAtom:
                 continue
@@ -341,7 +342,7 @@ class _Named(ast.Transformer):
     def visit_Variable(self, node: ast.AST) -> ast.AST:  # noqa: N802
         if node.name == "_":
             self.count += 1
-            return ast.Variable(node.location, f"ArgmapAnon{id(self)}x{self.count}")
+            return ast.Variable(node.location, f"ArgmapAnon{self.count}")
         return node
 
 

@@ -61,7 +61,7 @@ def _sentences(node: Node, indent: str, *, top: bool = False) -> list[str]:
             for child in rules[0].children:
                 out += _sentences(child, indent + "  ")
             return out
-        out = [_wrap(f"{text}{where}{', because:' if children else '.'}", indent, 2)]
+        out = [_wrap(f"{text}{_some(node)}{where}{', because:' if children else '.'}", indent, 2)]
         for child in children:
             out += _sentences(child, indent + "  ")
         return out

@@ -1,0 +1,335 @@
+"""Scenario files: YAML test cases for the reasoning.
+
+A scenario file holds a list of cases under ``scenarios:``.  Each case gives a
+proposal (a path relative to the file, or inline), optional changes in the
+vocabulary of ``argmap whatif``, and the verdicts it expects.  A case may have
+``variations``: one proposal, many changes, one expectation each (a table).
+Expected reasons, conflicts, truncations and warnings are checked as subsets
+of the actual ones, as Cedar does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .engine import Vocabulary
+from .errors import InputError, closest, one_of
+from .proposal import proposal_from_node
+from .whatif import Change, parse_changes
+from .yamlio import Node, load_yaml
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+CASE_KEYS = ("name", "description", "tags", "skip", "proposal", "changes", "expect", "variations")
+VARIATION_KEYS = ("name", "description", "tags", "skip", "changes", "expect")
+CHANGE_KEYS = ("set", "add", "unset", "open", "reject_claim", "as_of", "as_of_actor", "stance")
+BOOL_EXPECT = ("consistent", "credible", "feasible_now", "meets_precondition")
+LIST_EXPECT = ("reasons", "conflicts", "truncated", "warnings")
+EXPECT_KEYS = (*BOOL_EXPECT, "risk", *LIST_EXPECT)
+RISKS = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class ReasonPattern:
+    """An expected reason: a claim, optionally for one verdict and one effect."""
+
+    claim: str
+    verdict: str | None = None
+    effect: str | None = None
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.verdict, self.effect) if p]
+        return f"{self.claim} ({', '.join(parts)})" if parts else self.claim
+
+
+@dataclass(frozen=True)
+class Expect:
+    values: dict[str, object]  # consistent/credible/feasible_now/meets_precondition: bool; risk: str
+    reasons: tuple[ReasonPattern, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    truncated: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One runnable case."""
+
+    id: str  # file::name[::variation]
+    name: str
+    file: str
+    line: int
+    proposal: object  # argmap.model.Proposal
+    changes: tuple[Change, ...]
+    expect: Expect
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    skip: str | None = None
+    #: Where to write an updated expectation: (case index, variation index or None).
+    position: tuple[int, int | None] = (0, None)
+
+
+@dataclass
+class ScenarioFile:
+    path: str
+    cases: list[Case] = field(default_factory=list)
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Scenario files under the given paths (files as given, folders searched), sorted."""
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                found.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SCENARIO_SUFFIXES))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise InputError("no such file or folder", path=path)
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def load_scenarios(path: str, voc: Vocabulary) -> ScenarioFile:
+    """Read and validate one scenario file."""
+    return _Reader(path, voc).read()
+
+
+class _Reader:
+    def __init__(self, path: str, voc: Vocabulary) -> None:
+        self.path = path
+        self.voc = voc
+
+    def error(self, message: str, node: Node, **kw: object) -> InputError:
+        return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
+
+    def keys(self, node: Node, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
+        if node.kind != "mapping":
+            raise self.error(f"{where} must be a mapping", node, expected=f"keys {', '.join(allowed)}")
+        for key, (line, col) in (node.keys or {}).items():
+            if key not in allowed:
+                raise InputError(
+                    f"unknown key in {where}", path=self.path, line=line, column=col, key=key,
+                    expected=one_of(allowed, 40), suggestion=closest(key, allowed),
+                )
+        return node.value
+
+    def text(self, node: Node | None, key: str) -> str | None:
+        if node is None:
+            return None
+        if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
+            raise self.error("must be text", node, key=key)
+        return node.value.strip()
+
+    def words(self, node: Node | None, key: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = node.value if node.kind == "sequence" else [node]
+        out = []
+        for item in items:
+            if item.kind != "scalar" or not isinstance(item.value, str) or isinstance(item.value, bool):
+                raise self.error("must be a word or a list of words", item, key=key)
+            out.append(item.value)
+        return tuple(out)
+
+    def read(self) -> ScenarioFile:
+        root = load_yaml(self.path)
+        top = self.keys(root, ("scenarios",), "a scenario file")
+        if "scenarios" not in top:
+            raise self.error("missing required key", root, key="scenarios", expected="scenarios: a list of cases")
+        cases_node = top["scenarios"]
+        if cases_node.kind != "sequence":
+            raise self.error("must be a list of cases", cases_node, key="scenarios")
+        result = ScenarioFile(self.path)
+        names: set[str] = set()
+        for index, node in enumerate(cases_node.value):
+            for case in self.case(node, index):
+                if case.id in names:
+                    raise self.error(f"two cases are named '{case.name}'", node, key="name")
+                names.add(case.id)
+                result.cases.append(case)
+        return result
+
+    def case(self, node: Node, index: int) -> list[Case]:
+        items = self.keys(node, CASE_KEYS, "a case")
+        name = self.text(items.get("name"), "name")
+        if name is None:
+            raise self.error("missing required key", node, key="name", expected="name: a short description")
+        if "proposal" not in items:
+            raise self.error("missing required key", node, key="proposal",
+                             expected="proposal: a file path or an inline proposal")
+        proposal = self.proposal(items["proposal"], name)
+        tags = self.words(items.get("tags"), "tags")
+        skip = self.text(items.get("skip"), "skip")
+        description = self.text(items.get("description"), "description")
+        changes = self.changes(items.get("changes"))
+        base_id = f"{self.path}::{name}"
+        out: list[Case] = []
+        if "expect" in items:
+            out.append(Case(base_id, name, self.path, node.line, proposal, changes, self.expect(items["expect"]),
+                            description, tags, skip, (index, None)))
+        elif "variations" not in items:
+            raise self.error("missing required key", node, key="expect",
+                             expected="expect: the verdicts (or variations: a table of cases)")
+        if "variations" in items:
+            table = items["variations"]
+            if table.kind != "sequence" or not table.value:
+                raise self.error("must be a non-empty list", table, key="variations")
+            for vindex, vnode in enumerate(table.value):
+                vitems = self.keys(vnode, VARIATION_KEYS, "a variation")
+                vname = self.text(vitems.get("name"), "name")
+                if vname is None:
+                    raise self.error("missing required key", vnode, key="name")
+                if "expect" not in vitems:
+                    raise self.error("missing required key", vnode, key="expect")
+                out.append(Case(
+                    f"{base_id}::{vname}", f"{name} / {vname}", self.path, vnode.line, proposal,
+                    changes + self.changes(vitems.get("changes")), self.expect(vitems["expect"]),
+                    self.text(vitems.get("description"), "description") or description,
+                    tags + self.words(vitems.get("tags"), "tags"),
+                    self.text(vitems.get("skip"), "skip") or skip, (index, vindex),
+                ))
+        return out
+
+    def proposal(self, node: Node, name: str) -> object:
+        if node.kind == "scalar":
+            if not isinstance(node.value, str):
+                raise self.error("must be a file path or a mapping", node, key="proposal")
+            target = os.path.normpath(os.path.join(os.path.dirname(self.path), node.value))
+            if not os.path.isfile(target):
+                raise self.error(f"no proposal file {node.value} (looked for {target})", node, key="proposal")
+            return proposal_from_node(load_yaml(target), self.voc.components, path=target)
+        if node.kind == "mapping":
+            slug = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_") or "inline"
+            return proposal_from_node(node, self.voc.components, path=self.path, default_id=f"inline_{slug}")
+        raise self.error("must be a file path or a mapping", node, key="proposal")
+
+    def changes(self, node: Node | None) -> tuple[Change, ...]:
+        if node is None:
+            return ()
+        items = self.keys(node, CHANGE_KEYS, "changes")
+        args: dict[str, object] = {}
+        try:
+            if "set" in items:
+                sets, adds = self._assignments(items["set"], "set")
+                args["sets"], args["adds"] = sets, adds
+            if "add" in items:
+                more_sets, more_adds = self._assignments(items["add"], "add")
+                args["adds"] = (*args.get("adds", ()), *more_sets, *more_adds)  # type: ignore[misc]
+            if "unset" in items:
+                args["unsets"] = self.words(items["unset"], "unset")
+            if "open" in items:
+                args["opens"] = self.words(items["open"], "open")
+            if "reject_claim" in items:
+                args["rejects"] = self.words(items["reject_claim"], "reject_claim")
+            if "as_of" in items:
+                args["as_of"] = str(items["as_of"].value)
+            if "as_of_actor" in items:
+                args["actor_as_of"] = tuple(f"{k}={v}" for k, v in self._mapping(items["as_of_actor"]).items())
+            if "stance" in items:
+                args["stances"] = tuple(f"{k}={v}" for k, v in self._mapping(items["stance"]).items())
+            return tuple(parse_changes(self.voc, **args))  # type: ignore[arg-type]
+        except InputError as exc:
+            if exc.path is None:
+                exc.path, exc.line, exc.column = self.path, node.line, node.column
+                exc.key = f"changes{'.' + exc.key if exc.key else ''}"
+            raise
+
+    def _mapping(self, node: Node) -> dict[str, str]:
+        if node.kind != "mapping":
+            raise self.error("must be a mapping", node)
+        out = {}
+        for key, value in node.value.items():
+            if value.kind != "scalar" or value.value is None:
+                raise self.error("must be a single value", value, key=key)
+            out[key] = str(value.value)
+        return out
+
+    def _assignments(self, node: Node, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`{k: v}` or `{k: [v1, v2]}`: the first value of a list replaces, the rest add."""
+        if node.kind != "mapping":
+            raise self.error("must be a mapping of component to value", node, key=key)
+        sets, adds = [], []
+        for comp, value in node.value.items():
+            values = value.value if value.kind == "sequence" else [value]
+            words = []
+            for v in values:
+                if v.kind != "scalar" or v.value is None:
+                    raise self.error("must be a value or a list of values", v, key=f"{key}.{comp}")
+                words.append(("true" if v.value else "false") if isinstance(v.value, bool) else str(v.value))
+            if not words:
+                raise self.error("the list is empty", value, key=f"{key}.{comp}")
+            sets.append(f"{comp}={words[0]}")
+            adds.extend(f"{comp}={w}" for w in words[1:])
+        return tuple(sets), tuple(adds)
+
+    def expect(self, node: Node) -> Expect:
+        items = self.keys(node, EXPECT_KEYS, "expect")
+        values: dict[str, object] = {}
+        for key in BOOL_EXPECT:
+            if key in items:
+                v = items[key]
+                if v.kind != "scalar" or not isinstance(v.value, bool):
+                    raise self.error("must be true or false", v, key=f"expect.{key}")
+                values[key] = v.value
+        if "risk" in items:
+            v = items["risk"]
+            if v.kind != "scalar" or v.value not in RISKS:
+                raise self.error(f"'{v.value}' is not a risk level", v, key="expect.risk", expected=one_of(RISKS),
+                                 suggestion=closest(str(v.value), RISKS))
+            values["risk"] = v.value
+        reasons = tuple(self._reason(r) for r in self._list(items.get("reasons"), "reasons"))
+        conflicts = self.words(items.get("conflicts"), "expect.conflicts")
+        truncated = self.words(items.get("truncated"), "expect.truncated")
+        warnings = self.words(items.get("warnings"), "expect.warnings")
+        for model in truncated:
+            if model not in self.voc.components.get("model", _NO).values:
+                raise self.error(f"'{model}' is not a model", items["truncated"], key="expect.truncated",
+                                 suggestion=closest(model, self.voc.components.get("model", _NO).values))
+        if not values and not (reasons or conflicts or truncated or warnings):
+            raise self.error("expects nothing", node, key="expect", expected="at least one verdict")
+        return Expect(values, reasons, conflicts, truncated, warnings, node.line)
+
+    def _list(self, node: Node | None, key: str) -> list[Node]:
+        if node is None:
+            return []
+        if node.kind != "sequence":
+            raise self.error("must be a list", node, key=f"expect.{key}")
+        return list(node.value)
+
+    def _reason(self, node: Node) -> ReasonPattern:
+        if node.kind == "scalar":
+            claim, verdict, effect = node.value, None, None
+        else:
+            items = self.keys(node, ("claim", "verdict", "effect"), "an expected reason")
+            claim = items["claim"].value if "claim" in items else None
+            verdict = items["verdict"].value if "verdict" in items else None
+            effect = items["effect"].value if "effect" in items else None
+        if not isinstance(claim, str) or (claim not in self.voc.claims and claim != "definition"):
+            raise self.error(f"'{claim}' is not a claim", node, key="expect.reasons",
+                             expected="a claim id (see argmap claims)", suggestion=closest(str(claim), self.voc.claims))
+        if verdict is not None and verdict not in _VERDICTS:
+            raise self.error(f"'{verdict}' is not a verdict", node, key="expect.reasons.verdict",
+                             expected=one_of(_VERDICTS), suggestion=closest(str(verdict), _VERDICTS))
+        if effect is not None and effect not in _EFFECTS:
+            raise self.error(f"'{effect}' is not an effect", node, key="expect.reasons.effect",
+                             expected=one_of(_EFFECTS), suggestion=closest(str(effect), _EFFECTS))
+        return ReasonPattern(claim, verdict, effect)
+
+
+_VERDICTS = ("credible", "risk", "feasible_now", "precondition")
+_EFFECTS = ("pro", "con", "high", "medium")
+
+
+class _NoComponent:
+    values: tuple[str, ...] = ()
+
+
+_NO = _NoComponent()
+
+
+def expect_from_mapping(data: Mapping[str, object]) -> dict[str, object]:
+    """An expectation as plain data (for --update), in the order of EXPECT_KEYS."""
+    return {k: data[k] for k in EXPECT_KEYS if k in data}
