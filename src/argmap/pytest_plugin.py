@@ -54,7 +54,7 @@ def _app(config: pytest.Config) -> Argmap:
     return config.stash[_APP]
 
 
-class ScenarioFailure(Exception):
+class ScenarioMismatchError(Exception):
     def __init__(self, result: CaseResult) -> None:
         super().__init__(result.case.id)
         self.result = result
@@ -82,10 +82,10 @@ class ScenarioItem(pytest.Item):
             pytest.skip(self.case.skip)
         result = run_case(_app(self.config), self.case)
         if result.status == FAILED:
-            raise ScenarioFailure(result)
+            raise ScenarioMismatchError(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ScenarioFailure):
+        if isinstance(excinfo.value, ScenarioMismatchError):
             r = excinfo.value.result
             return f"{r.case.file}:{r.case.expect.line}: expectation not met\n{case_failure_text(r)}"
         return str(super().repr_failure(excinfo))

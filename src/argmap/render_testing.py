@@ -48,7 +48,8 @@ def coverage_text(cov: Coverage, claims: dict[str, Claim]) -> str:
     lines = [
         f"Claim coverage: {len(cov.claims_covered)}/{exercisable} claims that can be exercised "
         f"({cov.percent:.1f}%); {len(cov.record_only)} record-only claims cannot be exercised.",
-        f"Rule coverage: {cov.rules_covered}/{cov.rules_total} rules fired in a passing case ({cov.rules_percent:.1f}%).",
+        f"Rule coverage: {cov.rules_covered}/{cov.rules_total} rules fired in a passing case "
+        f"({cov.rules_percent:.1f}%).",
     ]
     if cov.claims_uncovered:
         lines.append("Claims no passing case exercises:")
@@ -104,8 +105,11 @@ def to_junit(report: Report) -> str:
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname=r.case.file, name=r.case.id.split("::", 1)[-1])
         if r.status == FAILED:
-            failure = ET.SubElement(case, "failure", message="; ".join(
-                f"{m.field}: expected {m.expected}, got {m.actual}" for m in r.mismatches))
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message="; ".join(f"{m.field}: expected {m.expected}, got {m.actual}" for m in r.mismatches),
+            )
             failure.text = case_failure_text(r)
         elif r.status == SKIPPED:
             ET.SubElement(case, "skipped", message=r.case.skip or "")

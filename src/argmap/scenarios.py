@@ -111,8 +111,13 @@ class _Reader:
         for key, (line, col) in (node.keys or {}).items():
             if key not in allowed:
                 raise InputError(
-                    f"unknown key in {where}", path=self.path, line=line, column=col, key=key,
-                    expected=one_of(allowed, 40), suggestion=closest(key, allowed),
+                    f"unknown key in {where}",
+                    path=self.path,
+                    line=line,
+                    column=col,
+                    key=key,
+                    expected=one_of(allowed, 40),
+                    suggestion=closest(key, allowed),
                 )
         return node.value
 
@@ -158,8 +163,9 @@ class _Reader:
         if name is None:
             raise self.error("missing required key", node, key="name", expected="name: a short description")
         if "proposal" not in items:
-            raise self.error("missing required key", node, key="proposal",
-                             expected="proposal: a file path or an inline proposal")
+            raise self.error(
+                "missing required key", node, key="proposal", expected="proposal: a file path or an inline proposal"
+            )
         proposal = self.proposal(items["proposal"], name)
         tags = self.words(items.get("tags"), "tags")
         skip = self.text(items.get("skip"), "skip")
@@ -168,11 +174,28 @@ class _Reader:
         base_id = f"{self.path}::{name}"
         out: list[Case] = []
         if "expect" in items:
-            out.append(Case(base_id, name, self.path, node.line, proposal, changes, self.expect(items["expect"]),
-                            description, tags, skip, (index, None)))
+            out.append(
+                Case(
+                    base_id,
+                    name,
+                    self.path,
+                    node.line,
+                    proposal,
+                    changes,
+                    self.expect(items["expect"]),
+                    description,
+                    tags,
+                    skip,
+                    (index, None),
+                )
+            )
         elif "variations" not in items:
-            raise self.error("missing required key", node, key="expect",
-                             expected="expect: the verdicts (or variations: a table of cases)")
+            raise self.error(
+                "missing required key",
+                node,
+                key="expect",
+                expected="expect: the verdicts (or variations: a table of cases)",
+            )
         if "variations" in items:
             table = items["variations"]
             if table.kind != "sequence" or not table.value:
@@ -184,13 +207,21 @@ class _Reader:
                     raise self.error("missing required key", vnode, key="name")
                 if "expect" not in vitems:
                     raise self.error("missing required key", vnode, key="expect")
-                out.append(Case(
-                    f"{base_id}::{vname}", f"{name} / {vname}", self.path, vnode.line, proposal,
-                    changes + self.changes(vitems.get("changes")), self.expect(vitems["expect"]),
-                    self.text(vitems.get("description"), "description") or description,
-                    tags + self.words(vitems.get("tags"), "tags"),
-                    self.text(vitems.get("skip"), "skip") or skip, (index, vindex),
-                ))
+                out.append(
+                    Case(
+                        f"{base_id}::{vname}",
+                        f"{name} / {vname}",
+                        self.path,
+                        vnode.line,
+                        proposal,
+                        changes + self.changes(vitems.get("changes")),
+                        self.expect(vitems["expect"]),
+                        self.text(vitems.get("description"), "description") or description,
+                        tags + self.words(vitems.get("tags"), "tags"),
+                        self.text(vitems.get("skip"), "skip") or skip,
+                        (index, vindex),
+                    )
+                )
         return out
 
     def proposal(self, node: Node, name: str) -> object:
@@ -277,8 +308,13 @@ class _Reader:
         if "risk" in items:
             v = items["risk"]
             if v.kind != "scalar" or v.value not in RISKS:
-                raise self.error(f"'{v.value}' is not a risk level", v, key="expect.risk", expected=one_of(RISKS),
-                                 suggestion=closest(str(v.value), RISKS))
+                raise self.error(
+                    f"'{v.value}' is not a risk level",
+                    v,
+                    key="expect.risk",
+                    expected=one_of(RISKS),
+                    suggestion=closest(str(v.value), RISKS),
+                )
             values["risk"] = v.value
         reasons = tuple(self._reason(r) for r in self._list(items.get("reasons"), "reasons"))
         conflicts = self.words(items.get("conflicts"), "expect.conflicts")
@@ -286,8 +322,12 @@ class _Reader:
         warnings = self.words(items.get("warnings"), "expect.warnings")
         for model in truncated:
             if model not in self.voc.components.get("model", _NO).values:
-                raise self.error(f"'{model}' is not a model", items["truncated"], key="expect.truncated",
-                                 suggestion=closest(model, self.voc.components.get("model", _NO).values))
+                raise self.error(
+                    f"'{model}' is not a model",
+                    items["truncated"],
+                    key="expect.truncated",
+                    suggestion=closest(model, self.voc.components.get("model", _NO).values),
+                )
         if not values and not (reasons or conflicts or truncated or warnings):
             raise self.error("expects nothing", node, key="expect", expected="at least one verdict")
         return Expect(values, reasons, conflicts, truncated, warnings, node.line)
@@ -308,14 +348,29 @@ class _Reader:
             verdict = items["verdict"].value if "verdict" in items else None
             effect = items["effect"].value if "effect" in items else None
         if not isinstance(claim, str) or (claim not in self.voc.claims and claim != "definition"):
-            raise self.error(f"'{claim}' is not a claim", node, key="expect.reasons",
-                             expected="a claim id (see argmap claims)", suggestion=closest(str(claim), self.voc.claims))
+            raise self.error(
+                f"'{claim}' is not a claim",
+                node,
+                key="expect.reasons",
+                expected="a claim id (see argmap claims)",
+                suggestion=closest(str(claim), self.voc.claims),
+            )
         if verdict is not None and verdict not in _VERDICTS:
-            raise self.error(f"'{verdict}' is not a verdict", node, key="expect.reasons.verdict",
-                             expected=one_of(_VERDICTS), suggestion=closest(str(verdict), _VERDICTS))
+            raise self.error(
+                f"'{verdict}' is not a verdict",
+                node,
+                key="expect.reasons.verdict",
+                expected=one_of(_VERDICTS),
+                suggestion=closest(str(verdict), _VERDICTS),
+            )
         if effect is not None and effect not in _EFFECTS:
-            raise self.error(f"'{effect}' is not an effect", node, key="expect.reasons.effect",
-                             expected=one_of(_EFFECTS), suggestion=closest(str(effect), _EFFECTS))
+            raise self.error(
+                f"'{effect}' is not an effect",
+                node,
+                key="expect.reasons.effect",
+                expected=one_of(_EFFECTS),
+                suggestion=closest(str(effect), _EFFECTS),
+            )
         return ReasonPattern(claim, verdict, effect)
 
 

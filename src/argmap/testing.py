@@ -25,8 +25,12 @@ from .verdicts import verdict_from_answer
 from .whatif import apply_changes
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-_ATOM = {"consistent": "consistent", "credible": "credible", "feasible_now": "feasible_now",
-         "meets_precondition": "precondition_met"}
+_ATOM = {
+    "consistent": "consistent",
+    "credible": "credible",
+    "feasible_now": "feasible_now",
+    "meets_precondition": "precondition_met",
+}
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,12 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
     """What the case expects and the verdict does not give."""
     out: list[Mismatch] = []
     exp = case.expect
-    actual_bools = {"consistent": v.consistent, "credible": v.credible, "feasible_now": v.feasible_now,
-                    "meets_precondition": v.precondition_met}
+    actual_bools = {
+        "consistent": v.consistent,
+        "credible": v.credible,
+        "feasible_now": v.feasible_now,
+        "meets_precondition": v.precondition_met,
+    }
     for key in BOOL_EXPECT:
         if key in exp.values and exp.values[key] != _flag(actual_bools[key]):
             out.append(Mismatch(key, _b(exp.values[key]), _b(_flag(actual_bools[key]))))
@@ -137,8 +145,13 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
             r.basis == pattern.claim and pattern.verdict in (None, r.verdict) and pattern.effect in (None, r.effect)
             for r in v.reasons
         ):
-            out.append(Mismatch("reasons", f"includes {pattern}", _listing(f"{r.basis} ({r.verdict}, {r.effect})"
-                                                                           for r in v.reasons)))
+            out.append(
+                Mismatch(
+                    "reasons",
+                    f"includes {pattern}",
+                    _listing(f"{r.basis} ({r.verdict}, {r.effect})" for r in v.reasons),
+                )
+            )
     for name, expected, actual in (
         ("conflicts", exp.conflicts, [c.id for c in v.conflicts]),
         ("truncated", exp.truncated, [t.model for t in v.truncated]),
@@ -203,8 +216,10 @@ def measure(app: Argmap, results: Sequence[CaseResult]) -> Coverage:
     exercisable = sorted(c for c in claims if c not in record_only)
     index = app.engine.index
     kb_rules = list(range(len(index.rules)))
-    uncovered_rules = sorted({index.rules[i].where for i in kb_rules if i not in rules},
-                             key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])))
+    uncovered_rules = sorted(
+        {index.rules[i].where for i in kb_rules if i not in rules},
+        key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])),
+    )
     covered_where = {index.rules[i].where for i in rules}
     all_where = {r.where for r in index.rules}
     return Coverage(
@@ -315,8 +330,11 @@ def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
     v = r.verdict
     assert v is not None
     actual: dict[str, object] = {
-        "consistent": _flag(v.consistent), "credible": _flag(v.credible), "feasible_now": _flag(v.feasible_now),
-        "meets_precondition": _flag(v.precondition_met), "risk": " or ".join(v.risk),
+        "consistent": _flag(v.consistent),
+        "credible": _flag(v.credible),
+        "feasible_now": _flag(v.feasible_now),
+        "meets_precondition": _flag(v.precondition_met),
+        "risk": " or ".join(v.risk),
     }
     out = dict(expect)
     for key in list(out):
@@ -332,7 +350,8 @@ def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
     if "reasons" in wrong:
         bases = {x.basis for x in v.reasons}
         out["reasons"] = [
-            item for item in out["reasons"]  # type: ignore[union-attr]
+            item
+            for item in out["reasons"]  # type: ignore[union-attr]
             if (item if isinstance(item, str) else item.get("claim")) in bases
         ]
     return {k: val for k, val in out.items() if val != []}

@@ -21,8 +21,16 @@ DEFAULT_SCENARIOS = "tests/scenarios"
 @click.option("--update", is_flag=True, help="Rewrite failing expectations to the actual verdicts.")
 @click.option("--allow-empty", is_flag=True, help="Succeed when no case is found.")
 @kb_option
-def test_command(paths: tuple[str, ...], keyword: str | None, fmt: str, coverage: bool, threshold: float | None,
-                 update: bool, allow_empty: bool, kb: tuple[str, ...]) -> None:
+def test_command(
+    paths: tuple[str, ...],
+    keyword: str | None,
+    fmt: str,
+    coverage: bool,
+    threshold: float | None,
+    update: bool,
+    allow_empty: bool,
+    kb: tuple[str, ...],
+) -> None:
     """Run scenario files (default: tests/scenarios/).
 
     Exit 0 when every case passes, 1 on a failure, an empty run or coverage
