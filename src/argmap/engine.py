@@ -236,7 +236,10 @@ class Engine:
 
         result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
         if not result.satisfiable:
-            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+            raise InputError(
+                "the knowledge base has no answer for this proposal: its constraints reject it "
+                "(for a proposal with open aspects: no completion of them is coherent)"
+            )
         return frozenset(shown), frozenset(trace), frozenset(atoms)
 
     def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:

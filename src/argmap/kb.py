@@ -124,10 +124,11 @@ class MessageLog:
             return InputError(summary)
         first = lines[0].split("\n")
         match = _MESSAGE.match(first[0])
-        detail = " ".join(part.strip() for part in first[1:] if part.strip())
+        detail = " ".join(_relative_paths(part.strip(), self.root) for part in first[1:] if part.strip())
         if match is None:
             return InputError(f"{summary}: {' '.join(first)}")
-        text = match.group("text") + (f": {detail}" if detail else "")
+        head = match.group("text").rstrip()
+        text = head + ((" " if head.endswith(":") else ": ") + detail if detail else "")
         more = len(lines) - 1
         if more:
             text += f" (and {more} more error{'s' if more > 1 else ''})"
@@ -137,6 +138,14 @@ class MessageLog:
             line=int(match.group("line")),
             column=int(match.group("col")),
         )
+
+
+_ABSOLUTE = re.compile(r"(/[^\s:]+\.lp)")
+
+
+def _relative_paths(text: str, root: str) -> str:
+    """Absolute .lp paths in a message, shown relative to the knowledge base's root."""
+    return _ABSOLUTE.sub(lambda m: _relative(m.group(1), root), text)
 
 
 def _relative(path: str, root: str) -> str:

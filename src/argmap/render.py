@@ -376,3 +376,44 @@ def sensitivity_text(s: Any, claims: Mapping[str, Claim]) -> str:
             if claim:
                 lines.append(_wrap(f"“{claim.quote}”", "      "))
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ diff
+def diff_json(items: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "subject": d.id,
+            **({"error": d.error} if d.error else {}),
+            "changes": [
+                {
+                    "verdict": c.field,
+                    "before": c.before,
+                    "after": c.after,
+                    "why_before": c.why_before,
+                    "why_after": c.why_after,
+                }
+                for c in d.changes
+            ],
+        }
+        for d in items
+    ]
+
+
+def diff_text(items: Any) -> str:
+    if not items:
+        return "No verdict changed.\n"
+    lines: list[str] = []
+    for d in items:
+        lines.append(d.id)
+        if d.error:
+            lines.append(f"  {d.error}")
+        for c in d.changes:
+            lines.append(f"  {c.field}: {c.before} -> {c.after}")
+            for head, text in (("before", c.why_before), ("after", c.why_after)):
+                if text:
+                    lines.append(f"    {head}:")
+                    lines.extend("      " + line for line in text.splitlines())
+        lines.append("")
+    changed = sum(1 for d in items if d.changes)
+    lines.append(f"{changed} changed, {sum(1 for d in items if d.error)} could not be compared.")
+    return "\n".join(lines) + "\n"

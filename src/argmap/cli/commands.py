@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from .. import render, render_explain
@@ -199,3 +201,61 @@ def sensitivity(proposal: str, kb: tuple[str, ...], fmt: str) -> None:
         out(render.dumps(render.sensitivity_json(result, app.claims)))
     else:
         out(render.sensitivity_text(result, app.claims))
+
+
+@main.command()
+@click.argument("folders", nargs=-1, type=click.Path())
+@click.option("--base", "base", metavar="REV", help="Compare against the knowledge base at this git revision.")
+@click.option(
+    "--proposals",
+    "proposals",
+    multiple=True,
+    type=click.Path(),
+    default=("proposals",),
+    show_default=True,
+    help="Proposal files or folders to compare (repeatable).",
+)
+@click.option(
+    "--scenarios",
+    "scenarios",
+    multiple=True,
+    type=click.Path(),
+    default=("tests/scenarios",),
+    show_default=True,
+    help="Scenario files or folders to compare (repeatable).",
+)
+@kb_option
+@format_option("text", "json")
+def diff(
+    folders: tuple[str, ...],
+    base: str | None,
+    proposals: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    kb: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Which verdicts change between two versions of the knowledge base.
+
+    Either --base REV (the working knowledge base against a git revision) or
+    two folders OLD NEW that each hold rules/main.lp.  Exit 0 when nothing
+    changed, 1 when a verdict changed.
+    """
+    from .. import diff as kbdiff
+    from ..api import Argmap
+
+    if base and folders:
+        raise click.UsageError("give --base REV or two folders, not both")
+    existing = tuple(p for p in scenarios if os.path.exists(p))
+    if base:
+        result = kbdiff.diff_revision(".", base, list(kb) or None, proposals, existing)
+    elif len(folders) == 2:
+        old = Argmap(kbdiff.kb_from_folder(folders[0]), trace=True)
+        new = Argmap(kbdiff.kb_from_folder(folders[1]), trace=True)
+        result = kbdiff.diff(old, new, kbdiff.subjects(new, proposals, existing))
+    else:
+        raise click.UsageError("give --base REV, or two knowledge-base folders OLD NEW")
+    if fmt == "json":
+        out(render.dumps(render.diff_json(result)))
+    else:
+        out(render.diff_text(result))
+    raise SystemExit(EXIT_FINDINGS if result else EXIT_OK)
