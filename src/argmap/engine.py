@@ -64,11 +64,26 @@ class Vocabulary:
 class Engine:
     """A knowledge base, grounded once, that answers questions under assumptions."""
 
-    def __init__(self, files: Sequence[str] | None = None, *, trace: bool = False, repair: bool = False) -> None:
+    def __init__(
+        self,
+        files: Sequence[str] | None = None,
+        *,
+        trace: bool = False,
+        repair: bool = False,
+        explore: Sequence[clingo.Symbol] | None = None,
+    ) -> None:
+        """Load and ground a knowledge base.
+
+        With `repair` or `explore` (the design space's facts), the proposal's
+        components become a choice (``lp/repair.lp``, ``lp/explore.lp``)
+        instead of inputs.
+        """
         self.files = list(files) if files else default_kb()
         self.root = kb_root(self.files)
         self.trace = trace
         self.repair = repair
+        self.explore = explore is not None
+        support = ("repair.lp",) if repair else ("explore.lp",) if explore is not None else ("support.lp",)
         self._log = MessageLog(self.root)
         self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
         self.index: ProgramIndex = load_program(
@@ -76,8 +91,9 @@ class Engine:
             self.files,
             self._log,
             trace=trace,
-            support=("repair.lp",) if repair else ("support.lp",),
-            drop_externals=frozenset({("set", 2)}) if repair else frozenset(),
+            support=support,
+            drop_externals=frozenset({("set", 2)}) if repair or explore is not None else frozenset(),
+            facts=explore or (),
         )
         try:
             self._ctl.ground([("base", [])])

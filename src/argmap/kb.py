@@ -174,12 +174,15 @@ def load_program(
     trace: bool,
     support: Sequence[str] = (),
     drop_externals: frozenset[tuple[str, int]] = frozenset(),
+    facts: Sequence[clingo.Symbol] = (),
 ) -> ProgramIndex:
     """Parse `files`, add them (and trace rules if asked) to `ctl`.
 
     `support` names engine-owned files (in :data:`ENGINE_LP`) added after the
     knowledge base; `drop_externals` removes the knowledge base's `#external`
     declarations of those signatures, so a support file can define them.
+    `facts` are added as facts built from symbols (never from text), so user
+    data such as a design space reaches the grounder without interpolation.
     """
     for path in files:
         if not os.path.isfile(path):
@@ -202,6 +205,12 @@ def load_program(
                 if n < kb_statements:
                     for extra in tracer.visit(stm, trace):
                         builder.add(extra)
+            if facts:
+                loc = ast.Location(ast.Position("<input>", 1, 1), ast.Position("<input>", 1, 1))
+                builder.add(ast.Program(loc, "base", []))
+                for sym in facts:
+                    atom = ast.SymbolicAtom(ast.SymbolicTerm(loc, sym))
+                    builder.add(ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, atom), []))
     except RuntimeError:
         raise log.error("the knowledge base is not a valid program") from None
     index.files = sorted({r.file for r in index.rules} | {r.file for r in index.facts.values()})

@@ -131,6 +131,8 @@ class _Walker:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.error("a mapping key must be a plain word", key_node)
                 key = self.scalar(key_node)
+                if isinstance(key, bool):
+                    key = "true" if key else "false"  # `true: 4` in a table of flag values
                 if not isinstance(key, str):
                     raise self.error(f"the key {key!r} is not a word", key_node)
                 if key in items:
