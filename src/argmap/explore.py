@@ -69,7 +69,7 @@ class Explorer:
     def __init__(self, space: DesignSpace, kb: Sequence[str] | None = None) -> None:
         self.space = space
         self.engine = Engine(kb, explore=space.facts())
-        self._ctl = self.engine._ctl  # noqa: SLF001 (the explorer owns this engine)
+        self._ctl = self.engine._ctl
 
     def _assume(self, *, want: Sequence[str] = (), risk: str | None = None, feasible: bool | None = None) -> list[int]:
         fn = clingo.Function
