@@ -43,7 +43,19 @@ class Component:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One stage of a roadmap, with the settings in force during it (cumulative)."""
+
+    name: str
+    timing: str  # before_ceasefire | at_ceasefire | after_ceasefire
+    years: int  # after the ceasefire (0 unless timing is after_ceasefire)
+    settings: tuple[Setting, ...]
+
+
+@dataclass(frozen=True)
 class Proposal:
+    """A proposal; for a roadmap, `settings` are those of its final phase."""
+
     id: str
     title: str
     source: str
@@ -51,6 +63,7 @@ class Proposal:
     open: tuple[str, ...] = ()
     notes: str | None = None
     path: str | None = None
+    phases: tuple[Phase, ...] = ()
 
     def values(self, key: str) -> tuple[str, ...]:
         return tuple(v for k, v in self.settings if k == key)
@@ -109,9 +122,19 @@ class Verdict:
     reasons: tuple[Reason, ...] = ()
     truncated: tuple[Truncation, ...] = ()
     warnings: tuple[Warning, ...] = ()
+    #: For a roadmap: each phase judged on its own, and the roadmap's own findings.
+    phases: tuple[PhaseVerdict, ...] = ()
+    roadmap_warnings: tuple[Warning, ...] = ()
+    roadmap_notes: tuple[Warning, ...] = ()
     extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         """Consistent and credible in every completion."""
         return self.consistent == ALL and self.credible == ALL
+
+
+@dataclass(frozen=True)
+class PhaseVerdict:
+    phase: Phase
+    verdict: Verdict

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 
 from .errors import InputError, closest, one_of
-from .model import Component, Proposal, Setting
+from .model import Component, Phase, Proposal, Setting
 from .yamlio import Node, load_yaml
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -25,7 +25,12 @@ META_KEYS = {
     "notes": "free text",
     "id": "an identifier",
     "open": "a list of components left open",
+    "phases": "a list of roadmap phases",
 }
+PHASE_KEYS = ("name", "timing", "set", "add", "remove", "notes")
+TIMINGS = ("before_ceasefire", "at_ceasefire", "after_ceasefire")
+MAX_PHASES = 8
+MAX_YEARS = 30
 
 
 def load_proposal(path: str, components: Mapping[str, Component]) -> Proposal:
@@ -80,7 +85,11 @@ def proposal_from_node(
                     expected="either a value for it or its name under open, not both",
                 )
             opened.append(name)
-    return Proposal(pid, title, source, tuple(sorted(settings)), tuple(sorted(opened)), notes, path)
+    phases: tuple[Phase, ...] = ()
+    if "phases" in items:
+        phases = v.phases(items["phases"], tuple(sorted(settings)))
+        settings = list(phases[-1].settings)
+    return Proposal(pid, title, source, tuple(sorted(settings)), tuple(sorted(opened)), notes, path, phases)
 
 
 def _stem(path: str) -> str:
@@ -91,6 +100,129 @@ class _Validator:
     def __init__(self, path: str, components: Mapping[str, Component]) -> None:
         self.path = path
         self.components = components
+
+    def phases(self, node: Node, start: tuple[Setting, ...]) -> tuple[Phase, ...]:
+        """A roadmap: each phase's changes applied to the settings before it."""
+        if node.kind != "sequence" or not node.value:
+            raise self.error("must be a non-empty list of phases", node, key="phases")
+        if len(node.value) > MAX_PHASES:
+            raise self.error(f"{len(node.value)} phases; at most {MAX_PHASES} are supported", node, key="phases")
+        current = set(start)
+        out: list[Phase] = []
+        last = (-1, -1)
+        names: set[str] = set()
+        for i, item in enumerate(node.value, 1):
+            where = f"phases[{i}]"
+            if item.kind != "mapping":
+                raise self.error("a phase must be a mapping", item, key=where)
+            for key, (line, col) in (item.keys or {}).items():
+                if key not in PHASE_KEYS:
+                    raise InputError(
+                        "unknown key in a phase",
+                        path=self.path,
+                        line=line,
+                        column=col,
+                        key=f"{where}.{key}",
+                        expected=one_of(PHASE_KEYS),
+                        suggestion=closest(key, PHASE_KEYS),
+                    )
+            fields: dict[str, Node] = item.value
+            name_node = fields.get("name")
+            if name_node is None or name_node.kind != "scalar" or not isinstance(name_node.value, str):
+                raise self.error(
+                    "missing or not text", name_node or item, key=f"{where}.name", expected="name: what this phase does"
+                )
+            if name_node.value in names:
+                raise self.error(f"two phases are named '{name_node.value}'", name_node, key=f"{where}.name")
+            names.add(name_node.value)
+            timing, years = self.timing(fields.get("timing"), item, where)
+            order = (TIMINGS.index(timing), years)
+            if order < last:
+                raise self.error(
+                    "phases must be in time order",
+                    fields["timing"],
+                    key=f"{where}.timing",
+                    expected="before_ceasefire, then at_ceasefire, then after_ceasefire with rising years",
+                )
+            last = order
+            for op in ("set", "add"):
+                if op in fields:
+                    for key, values in self.assignments(fields[op], f"{where}.{op}"):
+                        comp = self.components[key]
+                        if op == "set" or comp.arity != "many":
+                            current = {(k, val) for k, val in current if k != key}
+                        current |= {(key, val) for val in values}
+            if "remove" in fields:
+                for key, value in self.removals(fields["remove"], f"{where}.remove"):
+                    current = {(k, val) for k, val in current if not (k == key and value in (None, val))}
+            out.append(Phase(name_node.value, timing, years, tuple(sorted(current))))
+        return tuple(out)
+
+    def timing(self, node: Node | None, parent: Node, where: str) -> tuple[str, int]:
+        expected = "before_ceasefire, at_ceasefire, or {after_ceasefire: YEARS}"
+        if node is None:
+            raise self.error("missing required key", parent, key=f"{where}.timing", expected=expected)
+        if node.kind == "scalar" and node.value in TIMINGS:
+            return node.value, 0
+        if node.kind == "mapping" and list(node.value) == ["after_ceasefire"]:
+            years = node.value["after_ceasefire"]
+            ok = years.kind == "scalar" and isinstance(years.value, int) and not isinstance(years.value, bool)
+            if ok and 0 <= years.value <= MAX_YEARS:
+                return "after_ceasefire", years.value
+            raise self.error("years must be a whole number", years, key=f"{where}.timing", expected=f"0 to {MAX_YEARS}")
+        shown = node.value if node.kind == "scalar" else node.kind
+        raise self.error(
+            f"'{shown}' is not a timing",
+            node,
+            key=f"{where}.timing",
+            expected=expected,
+            suggestion=closest(str(shown), TIMINGS),
+        )
+
+    def assignments(self, node: Node, where: str) -> list[tuple[str, list[str]]]:
+        if node.kind != "mapping":
+            raise self.error("must be a mapping of component to value", node, key=where)
+        out = []
+        for key, child in node.value.items():
+            if key not in self.components:
+                line, col = node.keys[key]  # type: ignore[index]
+                raise InputError(
+                    "unknown component",
+                    path=self.path,
+                    line=line,
+                    column=col,
+                    key=f"{where}.{key}",
+                    expected=one_of(self.components, 40),
+                    suggestion=closest(key, self.components),
+                )
+            out.append((key, self.component(child, self.components[key])))
+        return out
+
+    def removals(self, node: Node, where: str) -> list[tuple[str, str | None]]:
+        items = node.value if node.kind == "sequence" else [node]
+        out: list[tuple[str, str | None]] = []
+        for item in items:
+            if item.kind != "scalar" or not isinstance(item.value, str):
+                raise self.error("must be a component key, or key=value", item, key=where)
+            key, _, value = item.value.partition("=")
+            if key not in self.components:
+                raise self.error(
+                    f"'{key}' is not a component",
+                    item,
+                    key=where,
+                    expected=one_of(self.components, 40),
+                    suggestion=closest(key, self.components),
+                )
+            if value and value not in self.components[key].values:
+                raise self.error(
+                    f"'{value}' is not a value of {key}",
+                    item,
+                    key=where,
+                    expected=one_of(self.components[key].values),
+                    suggestion=closest(value, self.components[key].values),
+                )
+            out.append((key, value or None))
+        return out
 
     def error(self, message: str, node: Node, **kw: object) -> InputError:
         return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]

@@ -90,7 +90,35 @@ def verdict_json(v: Verdict, claims: Mapping[str, Claim]) -> dict[str, Any]:
             for w in v.warnings
         ],
         "open": list(p.open),
+        **({"phases": [_phase_json(pv, claims) for pv in v.phases]} if v.phases else {}),
+        **(
+            {
+                "roadmap_warnings": [_warning_json(w, claims) for w in v.roadmap_warnings],
+                "roadmap_notes": [_warning_json(w, claims) for w in v.roadmap_notes],
+            }
+            if v.phases
+            else {}
+        ),
         "holds": {**holds, "risk": list(v.risk)},
+    }
+
+
+def _warning_json(w: Any, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    return {"id": w.id, "claim": w.basis, "quote": _quote(claims, w.basis), "text": w.text}
+
+
+def _phase_json(pv: Any, claims: Mapping[str, Claim]) -> dict[str, Any]:
+    v, ph = pv.verdict, pv.phase
+    return {
+        "name": ph.name,
+        "timing": ph.timing,
+        "years_after_ceasefire": ph.years,
+        "consistent": _flag(v.consistent),
+        "credible": _flag(v.credible),
+        "risk": v.risk[-1] if v.risk else None,
+        "feasible_now": _flag(v.feasible_now),
+        "truncated": [t.model for t in v.truncated],
+        "components": [{"key": k, "value": val} for k, val in ph.settings],
     }
 
 
@@ -187,6 +215,31 @@ def verdict_text(v: Verdict, claims: Mapping[str, Claim]) -> str:
         for feature, basis in t.missing:
             lines.append(f"    - {feature}")
             lines += _cite(basis, claims, "      ")
+    if v.phases:
+        lines += ["", "  Roadmap (headline verdicts are the final phase's):"]
+        for n, pv in enumerate(v.phases, 1):
+            ph, pvv = pv.phase, pv.verdict
+            when = (
+                f"{ph.years} years after the ceasefire"
+                if ph.timing == "after_ceasefire"
+                else ph.timing.replace("_", " ")
+            )
+            lines.append(f"    {n}. {ph.name}  ({when})")
+            words = {k: _WORDS[k] for k in ("consistent", "credible", "feasible_now")}
+            lines.append(
+                f"       consistent {words['consistent'][pvv.consistent]}, credible {words['credible'][pvv.credible]}, "
+                f"risk {' or '.join(pvv.risk)}, feasible now {words['feasible_now'][pvv.feasible_now]}"
+                + (f", truncated {', '.join(t.model for t in pvv.truncated)}" if pvv.truncated else "")
+            )
+        for head, items, mark in (
+            ("Roadmap warnings", v.roadmap_warnings, "!"),
+            ("Roadmap notes", v.roadmap_notes, "+"),
+        ):
+            if items:
+                lines += ["", f"  {head}:"]
+                for w in items:
+                    lines.append(_wrap(f"{mark} {w.text} [{w.id}]", "    ", 2))
+                    lines += _cite(w.basis, claims, "      ")
     if v.warnings:
         lines += ["", "  Warnings:"]
         for w in v.warnings:

@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import clingo
 
 from .engine import BASELINE, Answer, Engine, World, _text
-from .model import ALL, NONE, SOME, Conflict, Proposal, Reason, Truncation, Verdict, Warning
+from .model import ALL, NONE, SOME, Conflict, PhaseVerdict, Proposal, Reason, Truncation, Verdict, Warning
 
 
 def evaluate(engine: Engine, proposal: Proposal, world: World = BASELINE, *, fired: bool = False) -> Verdict:
-    """The verdicts of `proposal` under `world`, from one ground program."""
+    """The verdicts of `proposal` under `world`, from one ground program.
+
+    A roadmap is judged phase by phase, then once more with every phase's
+    results as inputs to the roadmap rules; its headline verdicts are those
+    of its final phase.
+    """
+    if proposal.phases:
+        return _evaluate_roadmap(engine, proposal, world)
     answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=fired)
     return verdict_from_answer(proposal, answer)
+
+
+def _evaluate_roadmap(engine: Engine, proposal: Proposal, world: World) -> Verdict:
+    fn, num = clingo.Function, clingo.Number
+    phases = []
+    roadmap: list[int] = []
+    for i, phase in enumerate(proposal.phases, 1):
+        step = replace(proposal, settings=phase.settings, phases=())
+        verdict = evaluate(engine, step, world)
+        phases.append(PhaseVerdict(phase, verdict))
+        roadmap.append(engine.literal("roadmap_phase", num(i)))
+        roadmap.append(engine.literal("phase_timing", num(i), fn(phase.timing)))
+        roadmap.append(engine.literal("phase_years", num(i), num(phase.years)))
+        roadmap += [engine.literal("phase_set", num(i), fn(k), fn(v)) for k, v in phase.settings]
+        for name, holds in (("consistent", verdict.consistent), ("credible", verdict.credible)):
+            if holds == ALL:
+                roadmap.append(engine.literal("phase_verdict", num(i), fn(name)))
+        roadmap += [engine.literal("phase_truncated", num(i), fn(t.model)) for t in verdict.truncated if t.holds == ALL]
+    final = replace(proposal, phases=())
+    inputs = [*engine.inputs(final, world), *roadmap]
+    answer = engine.solve(engine.complete(inputs), open_aspects=bool(proposal.open))
+    head = verdict_from_answer(proposal, answer)
+    found = {
+        name: tuple(
+            Warning(_text(s.arguments[0]), _text(s.arguments[1]), _text(s.arguments[2]), holds)
+            for s, holds in _atoms(answer, name, 3)
+        )
+        for name in ("roadmap_warning", "roadmap_note")
+    }
+    return replace(
+        head, phases=tuple(phases), roadmap_warnings=found["roadmap_warning"], roadmap_notes=found["roadmap_note"]
+    )
 
 
 def _holds(answer: Answer, sym: clingo.Symbol) -> str:

@@ -69,4 +69,4 @@ def out(text: str) -> None:
 
 
 # Commands register themselves on `main` when imported.
-from . import commands, testing  # noqa: E402,F401
+from . import commands, explore, lint, testing  # noqa: E402,F401
