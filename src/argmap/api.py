@@ -40,8 +40,45 @@ class Argmap:
     def check(self, proposal: Proposal, world: World = BASELINE) -> Verdict:
         return evaluate(self.engine, proposal, world)
 
-    def check_paths(self, paths: Iterable[str]) -> list[Verdict]:
-        return [self.check(p) for p in self.load_all(paths)]
+    def check_paths(self, paths: Iterable[str], *, jobs: int = 1) -> list[Verdict]:
+        """Verdicts for proposal files, in order.  With `jobs` > 1 the batch is split
+        across processes, each of which grounds the knowledge base once."""
+        files = expand_paths(paths)
+        if jobs <= 1 or len(files) < 2:
+            return [self.check(self.load(p)) for p in files]
+        return _parallel(self.engine.files, files, jobs)
+
+
+_WORKER: Argmap | None = None
+
+
+def _init_worker(kb: list[str]) -> None:
+    global _WORKER
+    _WORKER = Argmap(kb)
+
+
+def _check_chunk(paths: list[str]) -> list[Verdict | InputError]:
+    assert _WORKER is not None
+    out: list[Verdict | InputError] = []
+    for path in paths:
+        try:
+            out.append(_WORKER.check(_WORKER.load(path)))
+        except InputError as exc:  # returned, not raised: its fields survive the trip back
+            out.append(exc)
+    return out
+
+
+def _parallel(kb: list[str], files: list[str], jobs: int) -> list[Verdict]:
+    import multiprocessing
+
+    size = max(1, -(-len(files) // (jobs * 4)))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(kb,)) as pool:
+        results = [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
+    for item in results:
+        if isinstance(item, InputError):
+            raise item
+    return results  # type: ignore[return-value]
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:

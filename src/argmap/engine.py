@@ -107,6 +107,9 @@ class Engine:
                 self._literals[atom.symbol] = atom.literal
                 self._ctl.assign_external(atom.literal, None)
         self._inputs = sorted(set(self._literals.values()))
+        self._settings: dict[tuple[str, str], int] = {}
+        self._all_false = [-lit for lit in self._inputs]
+        self._position = {lit: i for i, lit in enumerate(self._inputs)}
         self.vocabulary = self._read_vocabulary()
 
     # -------------------------------------------------------------- vocabulary
@@ -160,6 +163,12 @@ class Engine:
         return (a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity))
 
     # -------------------------------------------------------------- assumptions
+    def _set_literal(self, key: str, value: str) -> int:
+        found = self._settings.get((key, value))
+        if found is None:
+            found = self._settings[(key, value)] = self.literal("set", _sym(key), _sym(value))
+        return found
+
     def literal(self, name: str, *args: clingo.Symbol) -> int:
         """The program literal of an external input atom."""
         sym = clingo.Function(name, list(args))
@@ -178,13 +187,20 @@ class Engine:
         Inputs whose predicate is named in `free` are left out, so the solver
         may choose them (an enumeration over them in one solve).
         """
-        on = set(true)
-        loose = {lit for sym, lit in self._literals.items() if sym.name in set(free)}
-        return [lit if lit in on else -lit for lit in self._inputs if lit not in loose]
+        if free:
+            on = set(true)
+            loose = {lit for sym, lit in self._literals.items() if sym.name in set(free)}
+            return [lit if lit in on else -lit for lit in self._inputs if lit not in loose]
+        # The hot path of batch checking: copy the all-false list, flip the true ones.
+        out = self._all_false.copy()
+        where = self._position
+        for lit in true:
+            out[where[lit]] = lit
+        return out
 
     def inputs(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
         """The input literals that `proposal` and `world` make true."""
-        lits = [self.literal("set", _sym(k), _sym(v)) for k, v in proposal.settings]
+        lits = [self._set_literal(k, v) for k, v in proposal.settings]
         lits += [self.literal("open", _sym(k)) for k in proposal.open]
         lits += [self.literal("rejected", _sym(c)) for c in world.rejected]
         if world.as_of is not None:

@@ -70,52 +70,67 @@ def _atoms(answer: Answer, name: str, arity: int) -> Iterable[tuple[clingo.Symbo
             yield sym, (ALL if sym in answer.cautious else SOME)
 
 
+#: Shown atoms as plain Python (name, argument texts): clingo symbols are slow to
+#: take apart, and a knowledge base shows the same atoms again and again.
+_PLAIN: dict[clingo.Symbol, tuple[str, tuple[str, ...]]] = {}
+_PLAIN_LIMIT = 200_000
+
+
+def _plain(sym: clingo.Symbol) -> tuple[str, tuple[str, ...]]:
+    found = _PLAIN.get(sym)
+    if found is None:
+        found = (sym.name, tuple(_text(a) for a in sym.arguments))
+        if len(_PLAIN) < _PLAIN_LIMIT:
+            _PLAIN[sym] = found
+    return found
+
+
+def _index(answer: Answer) -> dict[tuple[str, int], list[tuple[tuple[str, ...], str]]]:
+    """The shown atoms by predicate, each with its arguments as text and how it holds, sorted."""
+    out: dict[tuple[str, int], list[tuple[tuple[str, ...], str]]] = {}
+    same = answer.cautious is answer.brave
+    for sym in answer.brave:
+        name, args = _plain(sym)
+        holds = ALL if same or sym in answer.cautious else SOME
+        out.setdefault((name, len(args)), []).append((args, holds))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
 def verdict_from_answer(proposal: Proposal, answer: Answer) -> Verdict:
-    flag = clingo.Function
+    atoms = _index(answer)
+
+    def rows(name: str, arity: int) -> list[tuple[tuple[str, ...], str]]:
+        return atoms.get((name, arity), [])
+
+    def holds(name: str) -> str:
+        found = rows(name, 0)
+        return found[0][1] if found else NONE
+
     involves: dict[str, set[tuple[str, str]]] = {}
-    for sym, _ in _atoms(answer, "involves", 3):
-        cid, key, value = (_text(a) for a in sym.arguments)
+    for (cid, key, value), _ in rows("involves", 3):
         involves.setdefault(cid, set()).add((key, value))
     conflicts = tuple(
-        Conflict(
-            _text(s.arguments[0]),
-            _text(s.arguments[1]),
-            _text(s.arguments[2]),
-            tuple(sorted(involves.get(_text(s.arguments[0]), ()))),
-            holds,
-        )
-        for s, holds in _atoms(answer, "conflict", 3)
+        Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h)
+        for (cid, basis, why), h in rows("conflict", 3)
     )
-    reasons: list[Reason] = []
-    for s, holds in _atoms(answer, "reason", 4):
-        verdict, effect, basis, text = (_text(a) for a in s.arguments)
-        reasons.append(Reason(verdict, effect, basis, text, None, holds))
-    for s, holds in _atoms(answer, "risk_factor", 3):
-        level, basis, text = (_text(a) for a in s.arguments)
-        reasons.append(Reason("risk", level, basis, text, None, holds))
-    for s, holds in _atoms(answer, "obstacle", 3):
-        actor, basis, text = (_text(a) for a in s.arguments)
-        reasons.append(Reason("feasible_now", "con", basis, text, actor, holds))
+    reasons = [Reason(v, e, b, t, None, h) for (v, e, b, t), h in rows("reason", 4)]
+    reasons += [Reason("risk", lv, b, t, None, h) for (lv, b, t), h in rows("risk_factor", 3)]
+    reasons += [Reason("feasible_now", "con", b, t, actor, h) for (actor, b, t), h in rows("obstacle", 3)]
     missing: dict[str, list[tuple[str, str]]] = {}
-    for s, _ in _atoms(answer, "missing", 3):
-        model, feature, claim = (_text(a) for a in s.arguments)
+    for (model, feature, claim), _ in rows("missing", 3):
         missing.setdefault(model, []).append((feature, claim))
-    truncated = tuple(
-        Truncation(_text(s.arguments[0]), tuple(sorted(missing.get(_text(s.arguments[0]), ()))), holds)
-        for s, holds in _atoms(answer, "truncated", 1)
-    )
-    warnings = tuple(
-        Warning(_text(s.arguments[0]), _text(s.arguments[1]), _text(s.arguments[2]), holds)
-        for s, holds in _atoms(answer, "warning", 3)
-    )
-    levels = ("low", "medium", "high")
-    risk = tuple(lv for lv in levels if flag("risk", [flag(lv)]) in answer.brave)
+    truncated = tuple(Truncation(m, tuple(sorted(missing.get(m, ()))), h) for (m,), h in rows("truncated", 1))
+    warnings = tuple(Warning(i, b, t, h) for (i, b, t), h in rows("warning", 3))
+    found_risks = {level for (level,), _ in rows("risk", 1)}
+    risk = tuple(lv for lv in ("low", "medium", "high") if lv in found_risks)
     return Verdict(
         proposal=proposal,
-        consistent=_holds(answer, flag("consistent")),
-        credible=_holds(answer, flag("credible")),
-        feasible_now=_holds(answer, flag("feasible_now")),
-        precondition_met=_holds(answer, flag("precondition_met")),
+        consistent=holds("consistent"),
+        credible=holds("credible"),
+        feasible_now=holds("feasible_now"),
+        precondition_met=holds("precondition_met"),
         risk=risk,
         conflicts=conflicts,
         reasons=tuple(sorted(reasons, key=_reason_order)),

@@ -16,6 +16,9 @@ import yaml
 
 from .errors import InputError
 
+#: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 100_000
@@ -69,7 +72,7 @@ def load_yaml(path: str, text: str | None = None) -> Node:
     if text is None:
         text = read_text(path)
     _refuse_anchors(path, text)
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -94,7 +97,7 @@ def load_yaml(path: str, text: str | None = None) -> Node:
 def _refuse_anchors(path: str, text: str) -> None:
     """Anchors and aliases are refused outright (no alias bombs, no aliased keys)."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
                 raise InputError(
@@ -105,7 +108,7 @@ def _refuse_anchors(path: str, text: str) -> None:
 
 
 class _Walker:
-    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+    def __init__(self, path: str, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         self.path = path
         self.loader = loader
         self.seen: set[int] = set()

@@ -22,14 +22,22 @@ from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_k
 @kb_option
 @format_option("text", "json")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when a proposal is not consistent and credible.")
-def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str, exit_zero: bool) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Split the batch across N processes (each grounds the knowledge base once).",
+)
+def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str, exit_zero: bool, jobs: int) -> None:
     """Judge proposals (YAML files, or folders of them).
 
     Exit 0 when every proposal is consistent and credible, 1 when any is not
     (unless --exit-zero), 2 on bad input.
     """
     app = open_kb(kb)
-    verdicts = app.check_paths(paths)
+    verdicts = app.check_paths(paths, jobs=jobs)
     if fmt == "json":
         out(render.dumps([render.verdict_json(v, app.claims) for v in verdicts]))
     else:

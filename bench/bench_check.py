@@ -1,0 +1,147 @@
+"""Benchmark: batch checking with one ground program vs. a new Control per proposal.
+
+Generates N random valid proposals (N = 100, 1,000, 10,000 by default) from the
+knowledge base's vocabulary, then in one run times
+
+* argmap: one Engine, grounded once, each proposal one solve under assumptions,
+  verdicts read back into model objects (what `argmap check` does);
+* bare solve: the same solves on the same ground program with prebuilt
+  assumption lists and an on_model that only copies the shown symbols
+  (the floor for any approach built on one ground program);
+* naive: a new clingo Control per proposal with the same rules, loaded,
+  grounded and solved with the proposal's externals assigned true
+  (measured on a sample of at most --naive-sample proposals per N, since it
+  is slow; the per-proposal time is what is compared).
+
+It checks that argmap and naive give identical verdicts on the sample, prints
+per-proposal microseconds and the ratios, and the peak memory (tracemalloc)
+of argmap's loop when results are discarded, to show it does not grow with N.
+
+Run:  python bench/bench_check.py            (about a minute)
+      python bench/bench_check.py --sizes 100 1000 --naive-sample 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import tracemalloc
+from collections.abc import Iterator
+
+import clingo
+
+from argmap.engine import Engine
+from argmap.kb import default_kb
+from argmap.model import Proposal
+from argmap.verdicts import evaluate
+
+VERDICT_ATOMS = ("consistent", "credible", "feasible_now", "precondition_met")
+
+
+def random_proposals(engine: Engine, n: int, seed: int) -> Iterator[Proposal]:
+    """N valid proposals drawn from the vocabulary (each component present with probability 0.6)."""
+    rng = random.Random(seed)
+    comps = sorted(engine.vocabulary.components.values(), key=lambda c: c.key)
+    for i in range(n):
+        settings: list[tuple[str, str]] = []
+        for c in comps:
+            if rng.random() > 0.6:
+                continue
+            if c.arity == "many":
+                chosen = [v for v in c.values if rng.random() < 0.3] or [rng.choice(c.values)]
+                settings += [(c.key, v) for v in chosen]
+            else:
+                settings.append((c.key, rng.choice(c.values)))
+        yield Proposal(f"p{i}", f"random {i}", "bench", tuple(sorted(set(settings))))
+
+
+def summary(verdict_atoms: frozenset[clingo.Symbol]) -> tuple[object, ...]:
+    names = {s.name for s in verdict_atoms if not s.arguments}
+    risk = sorted(str(s.arguments[0]) for s in verdict_atoms if s.name == "risk")
+    return (*(a in names for a in VERDICT_ATOMS), tuple(risk))
+
+
+def naive_verdict(files: list[str], proposal: Proposal) -> tuple[object, ...]:
+    ctl = clingo.Control(["--warn=none"])
+    for f in files:
+        ctl.load(f)
+    ctl.ground([("base", [])])
+    for k, v in proposal.settings:
+        ctl.assign_external(clingo.Function("set", [clingo.Function(k), clingo.Function(v)]), True)
+    shown: frozenset[clingo.Symbol] = frozenset()
+
+    def on_model(m: clingo.Model) -> None:
+        nonlocal shown
+        shown = frozenset(m.symbols(shown=True))
+
+    ctl.solve(on_model=on_model)
+    return summary(shown)
+
+
+def argmap_summary(engine: Engine, proposal: Proposal) -> tuple[object, ...]:
+    v = evaluate(engine, proposal)
+    return (
+        v.consistent == "all",
+        v.credible == "all",
+        v.feasible_now == "all",
+        v.precondition_met == "all",
+        tuple(v.risk),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--naive-sample", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    files = default_kb()
+    t0 = time.perf_counter()
+    engine = Engine(files)
+    ground_ms = (time.perf_counter() - t0) * 1000
+    print(f"knowledge base grounded once in {ground_ms:.0f} ms ({len(engine._inputs)} input externals)")
+    print(
+        f"{'N':>7} {'argmap µs':>10} {'bare µs':>9} {'naive µs':>9} {'naive/argmap':>13} "
+        f"{'argmap/bare':>12} {'peak KiB':>9}  verdicts"
+    )
+    for n in args.sizes:
+        proposals = list(random_proposals(engine, n, args.seed))
+        # argmap, timed; then once more under tracemalloc, results discarded as they
+        # come, for the peak memory of the loop itself (tracemalloc slows Python down,
+        # so the two are measured apart)
+        t = time.perf_counter()
+        for p in proposals:
+            evaluate(engine, p)
+        argmap_us = (time.perf_counter() - t) / n * 1e6
+        tracemalloc.start()
+        for p in proposals:
+            evaluate(engine, p)
+        peak = tracemalloc.get_traced_memory()[1] / 1024
+        tracemalloc.stop()
+        # bare solve on the same ground program
+        assumptions = [engine.assumptions(p) for p in proposals]
+        ctl = engine._ctl
+        ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        t = time.perf_counter()
+        for a in assumptions:
+            ctl.solve(assumptions=a, on_model=lambda m: m.symbols(shown=True))
+        bare_us = (time.perf_counter() - t) / n * 1e6
+        # naive on a sample, and the verdict comparison
+        sample = proposals[: min(n, args.naive_sample)]
+        t = time.perf_counter()
+        naive = [naive_verdict(files, p) for p in sample]
+        naive_us = (time.perf_counter() - t) / len(sample) * 1e6
+        same = all(naive_v == argmap_summary(engine, p) for p, naive_v in zip(sample, naive, strict=True))
+        print(
+            f"{n:>7} {argmap_us:>10.0f} {bare_us:>9.0f} {naive_us:>9.0f} {naive_us / argmap_us:>12.1f}x "
+            f"{argmap_us / bare_us:>11.2f}x {peak:>9.0f}  {'identical' if same else 'DIFFERENT'} on {len(sample)}"
+        )
+        if not same:
+            raise SystemExit("verdicts differ between argmap and the naive approach")
+
+
+if __name__ == "__main__":
+    main()

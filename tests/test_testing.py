@@ -1,0 +1,477 @@
+"""Running scenario cases (argmap.testing): pass, fail, skip, subsets, coverage, -k, --update."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+import argmap
+from argmap.render_testing import case_failure_text, pretty, summary
+from argmap.scenarios import load_scenarios
+from argmap.testing import (
+    FAILED,
+    PASSED,
+    SKIPPED,
+    CaseResult,
+    Mismatch,
+    collect,
+    keyword_matcher,
+    measure,
+    run,
+    run_case,
+    update_files,
+)
+from helpers import PROPOSALS, ROOT
+
+GG = (PROPOSALS / "guaranteed_guarantees.yaml").as_posix()
+ERF = (PROPOSALS / "european_reassurance_force.yaml").as_posix()
+TROOP_BAN = (PROPOSALS / "troop_ban_with_contingent.yaml").as_posix()
+KOREA_LITE = (PROPOSALS / "korea_lite_without_troops.yaml").as_posix()
+TAIWAN = (PROPOSALS / "taiwan_style_law.yaml").as_posix()
+PROJECT_SCENARIOS = ROOT / "tests" / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def tapp() -> argmap.Argmap:
+    """The shipped knowledge base with tracing on (explanations, coverage), as `argmap test` opens it."""
+    return argmap.Argmap(trace=True)
+
+
+def write(folder: Path, text: str, name: str = "cases.yaml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def run_file(app: argmap.Argmap, path: Path) -> list[CaseResult]:
+    return [run_case(app, c) for c in load_scenarios(str(path), app.engine.vocabulary).cases]
+
+
+def one_case(app: argmap.Argmap, folder: Path, proposal: str, expect: str, changes: str = "") -> CaseResult:
+    lines = ["scenarios:", "  - name: only", f"    proposal: {proposal}"]
+    if changes:
+        lines.append(f"    changes: {changes}")
+    lines.append(f"    expect: {expect}")
+    path = folder / "one.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (result,) = run_file(app, path)
+    return result
+
+
+# ---------------------------------------------------------------- pass, fail, skip
+def test_a_passing_case(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    r = one_case(tapp, tmp_path, GG, "{consistent: true, credible: true, risk: low, feasible_now: true}")
+    assert r.status == PASSED
+    assert r.mismatches == []
+    assert r.explanation == ""
+    assert r.verdict is not None and r.verdict.proposal.id == "guaranteed_guarantees"
+    assert {"eu_needs_us", "guaranteed_guarantees", "contingent_needed"} <= r.claims_used
+    assert r.rules_used
+
+
+def test_a_failing_case_lists_each_mismatch_and_explains_it(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    r = one_case(tapp, tmp_path, ERF, "{consistent: true, credible: true, risk: low}")
+    assert r.status == FAILED
+    assert r.mismatches == [Mismatch("credible", "true", "false"), Mismatch("risk", "low", "high")]
+    assert r.explanation.startswith("Why credible is false:\n")
+    assert "\nWhy risk is high:\n" in r.explanation
+    assert "[eu_needs_us]" in r.explanation
+    assert "rules/credibility.lp:" in r.explanation
+
+
+def test_an_unexpected_true_is_explained_too(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    r = one_case(tapp, tmp_path, GG, "{credible: false, meets_precondition: false}")
+    assert [m.field for m in r.mismatches] == ["credible", "meets_precondition"]
+    assert r.explanation.startswith("Why credible is true:\n")
+    assert "Why meets_precondition is true:" in r.explanation
+
+
+def test_explain_false_leaves_the_explanation_out(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(tmp_path, f"scenarios:\n  - name: x\n    proposal: {ERF}\n    expect: {{credible: true}}\n")
+    (case,) = load_scenarios(str(path), tapp.engine.vocabulary).cases
+    r = run_case(tapp, case, explain=False)
+    assert r.status == FAILED and r.explanation == ""
+
+
+def test_without_tracing_a_failure_has_no_explanation(app: argmap.Argmap, tmp_path: Path) -> None:
+    r = one_case(app, tmp_path, ERF, "{credible: true}")
+    assert r.status == FAILED
+    assert r.mismatches == [Mismatch("credible", "true", "false")]
+    assert r.explanation == ""
+
+
+def test_a_skipped_case_is_not_solved(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: later
+            skip: waiting for the next article
+            proposal: {ERF}
+            expect: {{credible: true}}
+        """,
+    )
+    (r,) = run_file(tapp, path)
+    assert r.status == SKIPPED
+    assert r.verdict is None and r.mismatches == []
+
+
+@pytest.fixture(scope="module")
+def mixed(tapp: argmap.Argmap, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, argmap.testing.Report]:
+    folder = tmp_path_factory.mktemp("mixed")
+    path = write(
+        folder,
+        f"""
+        scenarios:
+          - name: passes
+            proposal: {GG}
+            expect: {{credible: true}}
+          - name: fails
+            proposal: {ERF}
+            expect: {{credible: true, feasible_now: false}}
+          - name: skipped
+            skip: not yet
+            proposal: {GG}
+            expect: {{credible: true}}
+        """,
+    )
+    return path, run(tapp, collect(tapp, [str(path)]))
+
+
+def test_the_report_counts_each_status(mixed: tuple[Path, argmap.testing.Report]) -> None:
+    _, report = mixed
+    assert [r.status for r in report.results] == [PASSED, FAILED, SKIPPED]
+    assert (report.count(PASSED), report.count(FAILED), report.count(SKIPPED)) == (1, 1, 1)
+    assert summary(report) == "1 passed, 1 failed, 1 skipped"
+    assert report.coverage is None
+
+
+def test_pretty_shows_expected_and_actual_side_by_side(
+    tapp: argmap.Argmap, mixed: tuple[Path, argmap.testing.Report]
+) -> None:
+    path, report = mixed
+    text = pretty(report, tapp.claims)
+    lines = text.splitlines()
+    assert lines[0] == f"PASS  {path}::passes"
+    assert lines[1] == f"FAIL  {path}::fails"
+    assert lines[2].strip() == f"{path}:7: expectation not met"
+    header = lines[3]
+    assert header.split() == ["expected", "actual"]
+    row = lines[4]
+    assert row.split() == ["credible", "true", "false"]
+    # The columns line up: each value starts under its heading.
+    assert row.index("true") == header.index("expected")
+    assert row.index("false") == header.index("actual")
+    assert not any(line.split()[:1] == ["feasible_now"] for line in lines)  # that one held
+    assert "Why credible is false:" in text
+    assert f"SKIP  {path}::skipped  (not yet)" in lines
+    assert text.endswith("\n1 passed, 1 failed, 1 skipped\n")
+
+
+def test_case_failure_text_is_what_the_plugin_shows(mixed: tuple[Path, argmap.testing.Report]) -> None:
+    _, report = mixed
+    failed = report.results[1]
+    text = case_failure_text(failed)
+    assert re.search(r"^\s+expected\s+actual$", text, flags=re.MULTILINE)
+    assert re.search(r"^\s+credible\s+true\s+false$", text, flags=re.MULTILINE)
+    assert "Why credible is false:" in text
+
+
+# ---------------------------------------------------------------- variations
+def test_variations_run_with_the_case_changes_then_their_own(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    # The European force alone is not credible; the case's change (a US backstop) makes it so,
+    # and each variation adds its own change on top.
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: backed
+            proposal: {ERF}
+            changes: {{set: {{us_role: backstop}}}}
+            variations:
+              - name: as changed
+                expect: {{credible: true, risk: low}}
+              - name: ceasefire first
+                changes: {{set: {{sequencing: ceasefire_first}}}}
+                expect: {{credible: true, risk: medium}}
+              - name: the claim rejected
+                changes: {{reject_claim: [guaranteed_guarantees], set: {{us_role: none}}}}
+                expect: {{credible: false}}
+              - name: wrong on purpose
+                changes: {{set: {{sequencing: ceasefire_first}}}}
+                expect: {{risk: low}}
+        """,
+    )
+    results = run_file(tapp, path)
+    assert [r.status for r in results] == [PASSED, PASSED, PASSED, FAILED]
+    assert results[3].mismatches == [Mismatch("risk", "low", "medium")]
+    # Without the case's change the first variation would fail.
+    assert one_case(tapp, tmp_path, ERF, "{credible: true}").status == FAILED
+
+
+def test_a_variation_change_overrides_the_case_change(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: backed
+            proposal: {ERF}
+            changes: {{set: {{us_role: backstop}}}}
+            variations:
+              - name: intelligence only
+                changes: {{set: {{us_role: intelligence}}}}
+                expect:
+                  credible: false
+                  reasons: [{{claim: guaranteed_guarantees, verdict: credible, effect: con}}]
+        """,
+    )
+    (r,) = run_file(tapp, path)
+    assert r.status == PASSED, r.mismatches
+
+
+# ---------------------------------------------------------------- subset semantics
+SUBSETS = [
+    ("reason-present", GG, "{reasons: [contingent_needed]}", None),
+    ("reasons-several-present", GG, "{reasons: [eu_needs_us, strategic_uncertainty]}", None),
+    ("reason-missing", GG, "{reasons: [eu_needs_us, russia_no_veto]}", "reasons"),
+    ("reason-verdict-effect", GG, "{reasons: [{claim: eu_needs_us, verdict: credible, effect: pro}]}", None),
+    ("reason-effect-only", ERF, "{reasons: [{claim: eu_needs_us, effect: con}]}", None),
+    ("reason-wrong-effect", GG, "{reasons: [{claim: eu_needs_us, effect: con}]}", "reasons"),
+    ("reason-wrong-verdict", GG, "{reasons: [{claim: eu_needs_us, verdict: risk}]}", "reasons"),
+    ("reason-risk-high", ERF, "{reasons: [{claim: russia_resumes_war, verdict: risk, effect: high}]}", None),
+    ("reason-definition", TROOP_BAN, "{reasons: [{claim: definition, verdict: credible}]}", None),
+    ("conflict-present", TROOP_BAN, "{conflicts: [troop_ban_vs_contingent]}", None),
+    ("conflict-missing", TROOP_BAN, "{conflicts: [troop_ban_vs_contingent, neutrality_vs_nato]}", "conflicts"),
+    ("no-conflict-expected-one", GG, "{conflicts: [troop_ban_vs_contingent]}", "conflicts"),
+    ("truncated-present", KOREA_LITE, "{truncated: [south_korea]}", None),
+    ("truncated-missing", KOREA_LITE, "{truncated: [south_korea, israel]}", "truncated"),
+    ("warning-present", GG, "{warnings: [russia_objects]}", None),
+    ("warning-with-argument", KOREA_LITE, "{warnings: [built_in_stages]}", None),
+    ("warning-missing", GG, "{warnings: [russia_objects, blocks_nato_upgrade]}", "warnings"),
+]
+
+
+@pytest.mark.parametrize(("proposal", "expect", "failing"), [s[1:] for s in SUBSETS], ids=[s[0] for s in SUBSETS])
+def test_list_expectations_are_subsets(
+    tapp: argmap.Argmap, tmp_path: Path, proposal: str, expect: str, failing: str | None
+) -> None:
+    r = one_case(tapp, tmp_path, proposal, expect)
+    if failing is None:
+        assert r.status == PASSED, r.mismatches
+    else:
+        assert r.status == FAILED
+        assert [m.field for m in r.mismatches] == [failing]
+        assert r.mismatches[0].expected.startswith("includes ")
+
+
+def test_a_missing_item_is_shown_with_the_actual_list(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    r = one_case(tapp, tmp_path, TROOP_BAN, "{conflicts: [troop_ban_vs_contingent, neutrality_vs_nato]}")
+    assert r.mismatches == [Mismatch("conflicts", "includes neutrality_vs_nato", "troop_ban_vs_contingent")]
+    r = one_case(tapp, tmp_path, GG, "{conflicts: [neutrality_vs_nato]}")
+    assert r.mismatches == [Mismatch("conflicts", "includes neutrality_vs_nato", "(none)")]
+    r = one_case(tapp, tmp_path, GG, "{reasons: [{claim: eu_needs_us, effect: con}]}")
+    (m,) = r.mismatches
+    assert m.expected == "includes eu_needs_us (con)"
+    assert "eu_needs_us (credible, pro)" in m.actual
+
+
+def test_an_open_aspect_counts_as_true_only_in_every_completion(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    # The Taiwan-style law is credible in some completions only: `credible: true` fails.
+    assert one_case(tapp, tmp_path, TAIWAN, "{credible: false, consistent: true}").status == PASSED
+    r = one_case(tapp, tmp_path, TAIWAN, "{credible: true}")
+    assert r.mismatches == [Mismatch("credible", "true", "false")]
+
+
+# ---------------------------------------------------------------- coverage
+def test_coverage_of_the_project_scenarios_is_complete(tapp: argmap.Argmap) -> None:
+    report = run(tapp, collect(tapp, [str(PROJECT_SCENARIOS)]), coverage=True)
+    assert report.count(FAILED) == 0
+    cov = report.coverage
+    assert cov is not None
+    assert cov.claims_uncovered == []
+    assert cov.percent == 100.0
+    assert cov.record_only, "some claims are only on record"
+    assert not set(cov.record_only) & set(cov.claims_covered)
+    assert cov.claims_total == len(tapp.claims)
+    assert len(cov.claims_covered) + len(cov.record_only) == cov.claims_total
+    assert all(not tapp.claims[c].record_only for c in cov.claims_covered)
+    assert 0 < cov.rules_covered <= cov.rules_total
+    assert len(cov.rules_uncovered) == cov.rules_total - cov.rules_covered
+    assert all(re.fullmatch(r"rules/\w+\.lp:\d+", w) for w in cov.rules_uncovered)
+
+
+def test_coverage_counts_only_passing_cases(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    passing = one_case(tapp, tmp_path, GG, "{credible: true}")
+    failing = one_case(tapp, tmp_path, GG, "{credible: false}")
+    assert passing.claims_used == failing.claims_used  # the same solve
+    with_pass = measure(tapp, [passing])
+    only_fail = measure(tapp, [failing])
+    assert set(passing.claims_used) - {"definition"} <= set(with_pass.claims_covered)
+    assert "eu_needs_us" in with_pass.claims_covered
+    assert only_fail.claims_covered == []
+    assert only_fail.rules_covered == 0
+    assert only_fail.percent == 0.0
+    exercisable = with_pass.claims_total - len(with_pass.record_only)
+    assert with_pass.percent == pytest.approx(100.0 * len(with_pass.claims_covered) / exercisable)
+    assert 0 < with_pass.percent < 100
+
+
+# ---------------------------------------------------------------- -k
+def fake(case_id: str, *tags: str) -> SimpleNamespace:
+    return SimpleNamespace(id=case_id, tags=tags)
+
+
+KCASES = [
+    fake("a.yaml::NATO membership", "examples", "feasibility"),
+    fake("a.yaml::European force::as proposed", "whatif"),
+    fake("b.yaml::European force::the US backs it", "whatif", "credibility"),
+    fake("b.yaml::Budapest", "examples", "credibility"),
+]
+
+
+@pytest.mark.parametrize(
+    ("expr", "selected"),
+    [
+        ("nato", [0]),
+        ("NATO", [0]),
+        ("whatif", [1, 2]),
+        ("credibility", [2, 3]),
+        ("b.yaml", [2, 3]),
+        ("not whatif", [0, 3]),
+        ("whatif and credibility", [2]),
+        ("examples or whatif", [0, 1, 2, 3]),
+        ("examples and not credibility", [0]),
+        ("(examples or whatif) and not credibility", [0, 1]),
+        ("not (examples or whatif)", []),
+        ("european and (proposed or budapest)", [1]),
+        ("not not nato", [0]),
+        ("examples or whatif and credibility", [0, 2, 3]),  # and binds tighter than or
+    ],
+)
+def test_keyword_expressions(expr: str, selected: list[int]) -> None:
+    match = keyword_matcher(expr)
+    assert [i for i, c in enumerate(KCASES) if match(c)] == selected
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("and", "unexpected 'and'"),
+        ("nato and", "ends too early"),
+        ("(nato", "ends too early"),
+        ("(nato or whatif", "ends too early"),
+        ("nato )", "unexpected ')'"),
+        ("nato whatif", "unexpected 'whatif'"),
+        ("not", "ends too early"),
+        ("or nato", "unexpected 'or'"),
+    ],
+)
+def test_bad_keyword_expressions_are_input_errors(expr: str, words: str) -> None:
+    with pytest.raises(argmap.InputError) as info:
+        keyword_matcher(expr)
+    assert info.value.key == "-k"
+    assert words in info.value.message
+
+
+def test_collect_filters_by_keyword_and_tag(tapp: argmap.Argmap) -> None:
+    every = collect(tapp, [str(PROJECT_SCENARIOS)])
+    whatif = collect(tapp, [str(PROJECT_SCENARIOS)], "whatif")
+    not_whatif = collect(tapp, [str(PROJECT_SCENARIOS)], "not whatif")
+    assert whatif and not_whatif
+    assert all("whatif" in c.tags for c in whatif)
+    assert len(whatif) + len(not_whatif) == len(every)
+    assert {c.id for c in whatif}.isdisjoint(c.id for c in not_whatif)
+
+
+# ---------------------------------------------------------------- --update
+TABLE = f"""
+# A leading comment that --update keeps.
+scenarios:
+  - name: table
+    proposal: {ERF}
+    variations:
+      - name: as proposed
+        expect: {{credible: false}}
+      - name: backed
+        changes: {{set: {{us_role: backstop}}}}
+        expect:
+          credible: false
+          risk: high
+          warnings: [us_must_be_persuaded, russia_objects]
+          reasons: [eu_needs_us, russia_no_veto]
+"""
+
+
+def test_update_rewrites_failing_expectations_only(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    failing = write(tmp_path, TABLE, "failing.yaml")
+    passing = write(
+        tmp_path, f"scenarios:\n  - name: fine\n    proposal: {GG}\n    expect: {{credible: true}}\n", "ok.yaml"
+    )
+    before_ok = passing.read_bytes()
+    results = run_file(tapp, failing) + run_file(tapp, passing)
+    assert [r.status for r in results] == [PASSED, FAILED, PASSED]
+    assert update_files(results) == [str(failing)]
+    assert passing.read_bytes() == before_ok
+    text = failing.read_text(encoding="utf-8")
+    assert text.startswith("# A leading comment that --update keeps.\n")
+    data = yaml.safe_load(text)
+    rows = data["scenarios"][0]["variations"]
+    assert rows[0]["expect"] == {"credible": False}
+    # Only the keys already expected are refreshed; list items that do not hold are dropped.
+    assert rows[1]["expect"] == {
+        "credible": True,
+        "risk": "low",
+        "warnings": ["russia_objects"],
+        "reasons": ["eu_needs_us"],
+    }
+    assert rows[1]["changes"] == {"set": {"us_role": "backstop"}}
+    assert [r.status for r in run_file(tapp, failing)] == [PASSED, PASSED]
+
+
+def test_update_without_failures_changes_nothing(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(tmp_path, f"scenarios:\n  - name: fine\n    proposal: {GG}\n    expect: {{credible: true}}\n")
+    before = path.read_bytes()
+    assert update_files(run_file(tapp, path)) == []
+    assert path.read_bytes() == before
+
+
+@pytest.mark.xfail(
+    reason="BUG: --update keeps an expected reason whose claim appears with another verdict or "
+    "effect (it only checks the claim id), so the updated case still fails",
+    strict=True,
+)
+def test_update_drops_a_reason_pattern_that_does_not_hold(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: gg
+            proposal: {GG}
+            expect:
+              credible: true
+              reasons: [{{claim: eu_needs_us, effect: con}}]
+        """,
+    )
+    results = run_file(tapp, path)
+    assert [r.status for r in results] == [FAILED]
+    update_files(results)
+    assert [r.status for r in run_file(tapp, path)] == [PASSED]
+
+
+@pytest.mark.xfail(
+    reason="BUG: for a proposal with an open aspect --update writes risk: 'low or high', which "
+    "the scenario reader refuses ('not a risk level'), so the updated file no longer loads",
+    strict=True,
+)
+def test_update_of_an_open_risk_gives_a_loadable_file(tapp: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(tmp_path, f"scenarios:\n  - name: taiwan\n    proposal: {TAIWAN}\n    expect: {{risk: low}}\n")
+    results = run_file(tapp, path)
+    assert [r.status for r in results] == [FAILED]
+    assert results[0].mismatches == [Mismatch("risk", "low", "low or high")]
+    update_files(results)
+    assert [r.status for r in run_file(tapp, path)] == [PASSED]
