@@ -132,7 +132,7 @@ def test_a_bad_scenario_file_exits_2(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"argmap: {path}:4:20: error: expect.risk: 'lwo' is not a risk level; "
-        "expected one of: high, low, medium; did you mean 'low'?\n"
+        "expected one of: high, low, medium (or a list of them); did you mean 'low'?\n"
     )
 
 

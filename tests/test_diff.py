@@ -71,7 +71,9 @@ def kbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     rules.write_text(text.replace(CONTINGENT_RULE, ""), encoding="utf-8")
     small = root / "small.yaml"
     small.write_text(textwrap.dedent(SMALL).lstrip("\n"), encoding="utf-8")
-    return {"old": old, "new": new, "same": same, "small": small, "none": root / "no_scenarios_here"}
+    none = root / "no_scenarios_here"  # an empty folder: no scenario to compare
+    none.mkdir()
+    return {"old": old, "new": new, "same": same, "small": small, "none": none}
 
 
 @pytest.fixture(scope="module")
@@ -248,11 +250,6 @@ def test_base_head_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
         assert {"subject", "changes"} <= set(item)
 
 
-@pytest.mark.xfail(
-    reason="BUG: --base runs `git archive REV rules facts` with pathspecs relative to the current "
-    "folder, so from a subfolder of the repository it fails with 'cannot read revision HEAD'",
-    strict=True,
-)
 def test_base_head_from_a_subfolder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT / "tests")
     result = run("diff", "--base", "HEAD", "--proposals", "../proposals", "--scenarios", "scenarios/models.yaml")
@@ -288,12 +285,6 @@ def test_diff_api_names_each_subject(kbs: dict[str, Path]) -> None:
     assert kbdiff.diff(old, old, items) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: scenario proposals are validated against the new knowledge base's vocabulary while "
-    "the subjects are listed, so a value the new version drops aborts the whole diff (exit 2) "
-    "instead of marking that subject 'could not be compared' as it does for a proposal file",
-    strict=True,
-)
 def test_a_scenario_invalid_under_the_new_kb_is_reported_not_fatal(kbs: dict[str, Path], tmp_path: Path) -> None:
     new = copy_kb(tmp_path / "new")
     schema = new / "facts" / "schema.lp"
@@ -310,3 +301,9 @@ def test_a_scenario_invalid_under_the_new_kb_is_reported_not_fatal(kbs: dict[str
     result = run("diff", str(kbs["old"]), str(new), "--proposals", str(GG), "--scenarios", str(cases))
     assert result.exit_code == 1, result.output
     assert "invalid under the new knowledge base" in result.stdout
+
+
+def test_a_scenarios_path_that_does_not_exist_is_bad_input(kbs: dict[str, Path]) -> None:
+    result = run("diff", str(kbs["old"]), str(kbs["new"]), "--scenarios", str(kbs["old"] / "typo"))
+    assert result.exit_code == 2
+    assert "--scenarios: no such file or folder" in result.stderr

@@ -300,11 +300,6 @@ def test_an_inconsistent_proposal_lists_its_minimal_conflicting_set(
 
 
 @pytest.mark.usefixtures("in_repo")
-@pytest.mark.xfail(
-    reason="BUG: `argmap explain --format tree` omits the minimal conflicting sets that the text and json "
-    "formats list (render_explain.explanation_tree never reads Explanation.conflict_sets)",
-    strict=True,
-)
 def test_the_tree_format_lists_the_conflicting_set_too() -> None:
     result = cli("explain", "proposals/neutral_yet_nato.yaml", "--format", "tree")
     assert result.exit_code == 0
@@ -330,8 +325,9 @@ def test_an_open_proposal_qualifies_what_holds_in_some_completions(explained: di
     trees = dict(ex.items)
     assert trees["credible"].qualifier == "some"
     assert trees["consistent"].qualifier is None
-    # The open aspect itself appears as an input of the explanation.
-    assert "open(us_role)" in {n.atom for _, n in nodes(ex) if n.kind == "input"}
+    # What holds in every completion is justified from what holds in every completion: the
+    # US participation obstacle rests on lead=us, not on US troops chosen in some completions.
+    assert "set(lead,us)" in {n.atom for _, n in nodes(ex) if n.kind == "input"}
 
 
 @pytest.fixture(scope="module")
@@ -357,11 +353,6 @@ def taiwan_completions(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]
     return union - every, every
 
 
-@pytest.mark.xfail(
-    reason="BUG: explain qualifies only #show'n atoms (Answer.brave/cautious hold shown atoms), so "
-    "feature(us_troops), which holds in some completions of taiwan_style_law only, is printed unqualified",
-    strict=True,
-)
 def test_every_derived_atom_that_holds_in_some_completions_only_is_qualified(
     explained: dict[str, Explanation], taiwan_completions: tuple[set[str], set[str]]
 ) -> None:
@@ -382,12 +373,6 @@ def test_qualified_atoms_do_hold_in_some_completions_only(
     assert not qualified & every
 
 
-@pytest.mark.xfail(
-    reason="BUG: for an open proposal a justification takes the first recorded firing, even one from "
-    "only some completions: taiwan_style_law's needs_us_participation (every completion, via lead=us) "
-    "is justified by feature(us_troops) (some completions only)",
-    strict=True,
-)
 def test_what_holds_in_every_completion_rests_on_what_holds_in_every_completion(
     explained: dict[str, Explanation], taiwan_completions: tuple[set[str], set[str]]
 ) -> None:

@@ -225,17 +225,12 @@ def test_no_repair_names_what_forbids_it(
     result = repair(repairer, app.engine, p, keep=keep, max_changes=max_changes)
     assert not result.found and result.repairs == ()
     assert set(blocked_by) <= set(result.blocked_by)
-    # Only what the question pinned can be named (clasp's core may name more of it: see the xfail below).
+    # Only what the question pinned can be named.
     pinned = {f"keep {k}" for k in keep} | ({f"at most {max_changes} changes"} if max_changes is not None else set())
     assert set(result.blocked_by) <= pinned
     assert list(result.blocked_by) == sorted(result.blocked_by)
 
 
-@pytest.mark.xfail(
-    reason="BUG: blocked_by is clasp's unsatisfiable core, which is not minimal: with us_role and "
-    "nato_path pinned, irrelevant pins such as --keep lead or --keep air_defence are named too",
-    strict=True,
-)
 def test_blocked_by_names_only_the_pins_that_forbid_a_repair(
     app: argmap.Argmap, repairer: Engine, proposals: dict[str, Proposal]
 ) -> None:

@@ -739,11 +739,6 @@ def test_a_bad_claim_in_reject_claim_is_located(tmp_path: Path, voc: Vocabulary)
     assert exc.suggestion == "eu_needs_us"
 
 
-@pytest.mark.xfail(
-    reason="BUG: errors in changes.reject_claim / changes.stance name the command-line flag "
-    "('changes.--reject-claim', 'changes.--stance'), not the YAML key the user wrote",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("change", "key"),
     [
@@ -768,11 +763,6 @@ def test_a_bad_change_names_the_yaml_key(tmp_path: Path, voc: Vocabulary, change
     assert info.value.key == key
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unquoted impossible date (as_of: 2025-02-30) makes PyYAML's timestamp "
-    "constructor raise ValueError inside yamlio.load_yaml: a traceback, not an InputError",
-    strict=True,
-)
 def test_an_impossible_unquoted_date_is_an_input_error(tmp_path: Path) -> None:
     path = write(
         tmp_path,

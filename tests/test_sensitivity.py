@@ -58,15 +58,11 @@ def test_the_air_backstop_is_feasible_only_while_russia_has_no_veto(results: dic
     assert role.if_rejected == "no"
 
 
-@pytest.mark.xfail(
-    reason="BUG (README): the README shows us_air_intel_backstop's feasible_now resting on two pivotal "
-    "claims, russia_no_veto and us_promised_support; but us_coordinates (20250822) also records the US "
-    "backing as promised, so rejecting us_promised_support alone flips nothing, and argmap lists one claim",
-    strict=True,
-)
 def test_the_readme_example_of_sensitivity(results: dict[str, Sensitivity]) -> None:
+    # us_coordinates and us_promised_support both record the US backing as promised, so
+    # neither is pivotal alone; russia_no_veto is.
     feasible = next(v for v in results["us_air_intel_backstop"].verdicts if v.verdict == "feasible_now")
-    assert feasible.pivotal == ("russia_no_veto", "us_promised_support")
+    assert feasible.pivotal == ("russia_no_veto",)
 
 
 def test_us_backing_rests_on_two_claims_together(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> None:

@@ -440,11 +440,6 @@ def test_update_without_failures_changes_nothing(tapp: argmap.Argmap, tmp_path: 
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: --update keeps an expected reason whose claim appears with another verdict or "
-    "effect (it only checks the claim id), so the updated case still fails",
-    strict=True,
-)
 def test_update_drops_a_reason_pattern_that_does_not_hold(tapp: argmap.Argmap, tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -463,11 +458,6 @@ def test_update_drops_a_reason_pattern_that_does_not_hold(tapp: argmap.Argmap, t
     assert [r.status for r in run_file(tapp, path)] == [PASSED]
 
 
-@pytest.mark.xfail(
-    reason="BUG: for a proposal with an open aspect --update writes risk: 'low or high', which "
-    "the scenario reader refuses ('not a risk level'), so the updated file no longer loads",
-    strict=True,
-)
 def test_update_of_an_open_risk_gives_a_loadable_file(tapp: argmap.Argmap, tmp_path: Path) -> None:
     path = write(tmp_path, f"scenarios:\n  - name: taiwan\n    proposal: {TAIWAN}\n    expect: {{risk: low}}\n")
     results = run_file(tapp, path)

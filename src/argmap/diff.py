@@ -44,6 +44,8 @@ class Subject:
     proposal_path: str | None
     inline: object | None = None  # a scenario's proposal node, re-validated on each side
     changes: tuple[Change, ...] = ()
+    #: Set when the subject could not even be read (e.g. a scenario file invalid under the new KB).
+    error: str | None = None
 
 
 @dataclass
@@ -65,8 +67,13 @@ class SubjectDiff:
 def kb_from_revision(repo: str, rev: str, into: str) -> list[str]:
     """Extract `rev`'s rules/ and facts/ into `into`; the knowledge-base file list."""
     try:
+        top = (
+            subprocess.run(["git", "-C", repo, "rev-parse", "--show-toplevel"], check=True, capture_output=True)
+            .stdout.decode("utf-8", "replace")
+            .strip()
+        )
         data = subprocess.run(
-            ["git", "-C", repo, "archive", "--format=tar", rev, "rules", "facts"],
+            ["git", "-C", top, "archive", "--format=tar", rev, "rules", "facts"],
             check=True,
             capture_output=True,
         ).stdout
@@ -102,7 +109,12 @@ def kb_from_folder(folder: str) -> list[str]:
 def subjects(app: Argmap, proposals: Sequence[str], scenarios: Sequence[str]) -> list[Subject]:
     out = [Subject(f"proposal {os.path.normpath(p)}", p) for p in expand_paths(proposals) if proposals]
     for path in discover(list(scenarios)) if scenarios else []:
-        for case in load_scenarios(path, app.engine.vocabulary).cases:
+        try:
+            cases = load_scenarios(path, app.engine.vocabulary).cases
+        except InputError as exc:
+            out.append(Subject(f"scenario file {path}", None, error=f"invalid under the new knowledge base: {exc}"))
+            continue
+        for case in cases:
             prop = case.proposal
             assert isinstance(prop, Proposal)
             from_file = prop.path if prop.path and prop.path != case.file else None
@@ -139,6 +151,10 @@ def diff(base: Argmap, head: Argmap, items: Sequence[Subject]) -> list[SubjectDi
     out = []
     for subject in items:
         d = SubjectDiff(subject.id)
+        if subject.error:
+            d.error = subject.error
+            out.append(d)
+            continue
         try:
             before, ex_before = _judge(base, subject)
         except InputError as exc:

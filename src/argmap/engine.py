@@ -50,6 +50,8 @@ class Answer:
     fired: frozenset[clingo.Symbol] = frozenset()
     #: With tracing: every atom true in some answer set (the brave atoms).
     atoms: frozenset[clingo.Symbol] = frozenset()
+    #: With tracing and open aspects: every atom true in all answer sets (None: same as `atoms`).
+    atoms_cautious: frozenset[clingo.Symbol] | None = None
 
 
 @dataclass
@@ -234,20 +236,33 @@ class Engine:
         brave: set[clingo.Symbol] = set()
         cautious: set[clingo.Symbol] | None = None
         atoms: set[clingo.Symbol] = set()
+        atoms_cautious: set[clingo.Symbol] | None = None
         trace: set[clingo.Symbol] = set()
 
         def on_model(model: clingo.Model) -> None:
-            nonlocal cautious
+            nonlocal cautious, atoms_cautious
             shown = set(model.symbols(shown=True))
             brave.update(shown)
             cautious = shown if cautious is None else cautious & shown
+            these = set()
             for sym in model.symbols(atoms=True):
-                (trace if sym.name == FIRED else atoms).add(sym)
+                if sym.name == FIRED:
+                    trace.add(sym)
+                else:
+                    these.add(sym)
+            atoms.update(these)
+            atoms_cautious = these if atoms_cautious is None else atoms_cautious & these
 
         result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
-        return Answer(frozenset(cautious or ()), frozenset(brave), frozenset(trace), frozenset(atoms))
+        return Answer(
+            frozenset(cautious or ()),
+            frozenset(brave),
+            frozenset(trace),
+            frozenset(atoms),
+            frozenset(atoms_cautious or ()),
+        )
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
@@ -311,6 +326,15 @@ class Engine:
         if result.unsatisfiable:
             return None
         return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+
+    def symbol(self, literal: int) -> clingo.Symbol:
+        """The input atom of a literal."""
+        if not hasattr(self, "_symbols"):
+            self._symbols = {lit: sym for sym, lit in self._literals.items()}
+        return self._symbols[abs(literal)]
+
+    def literal_of(self, symbol: clingo.Symbol) -> int:
+        return self._literals[symbol]
 
     def solve_raw(self, assumptions: Sequence[int], core: list[int]) -> bool:
         """Satisfiable under `assumptions`?  If not, `core` receives an unsatisfiable core."""

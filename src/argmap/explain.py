@@ -103,6 +103,8 @@ class Explainer:
         self.answer = answer
         self.claims = claims
         self.atoms = answer.atoms
+        #: Atoms true in every completion (all of them, for a proposal with nothing open).
+        self.everywhere = answer.atoms if answer.atoms_cautious is None else answer.atoms_cautious
         self.by_sig: dict[tuple[str, int], list[clingo.Symbol]] = {}
         for sym in sorted(self.atoms):
             self.by_sig.setdefault((sym.name, len(sym.arguments)), []).append(sym)
@@ -134,7 +136,7 @@ class Explainer:
             return template
 
     def _qualifier(self, sym: clingo.Symbol) -> str | None:
-        if sym in self.answer.brave and sym not in self.answer.cautious:
+        if sym in self.atoms and sym not in self.everywhere:
             return "some"
         return None
 
@@ -161,6 +163,12 @@ class Explainer:
         if not firing:
             return Node(str(sym), True, text, "derived", qualifier=self._qualifier(sym))
         idx, pos, neg = firing[0]
+        if sym in self.everywhere:
+            # Justify what holds everywhere by a firing whose premises hold everywhere, if there is one.
+            for candidate in firing:
+                if all(p in self.everywhere for p in candidate[1]):
+                    idx, pos, neg = candidate
+                    break
         node = Node(str(sym), True, text, "derived", rule=self.index.rules[idx].where, qualifier=self._qualifier(sym))
         inner = stack | {sym}
         for p in pos:

@@ -74,6 +74,9 @@ def _sentences(node: Node, indent: str, *, top: bool = False) -> list[str]:
 def explanation_tree(ex: Explanation) -> str:
     p = ex.proposal
     lines = [f"{p.id}  ({p.path})" if p.path else p.id]
+    if ex.conflict_sets:
+        lines += ["", "minimal conflicting sets:"]
+        lines += ["  {" + ", ".join(f"{k}={v}" for k, v in s) + "}" for s in ex.conflict_sets]
     for label, node in ex.items:
         lines.append("")
         lines.append(f"{label}:")

@@ -95,12 +95,21 @@ def repair(
     assumptions = repairer.complete(true)
     found = repairer.optimal(assumptions, "change", limit)
     if found is None:
-        core = repairer.core(assumptions)
+        base = [lit for lit in true if repairer.symbol(lit).name not in ("keep", "max_changes")]
+        pins = [lit for lit in true if lit not in base]
+        core = {repairer.literal_of(sym) for sym in repairer.core(assumptions)}
+        blocking = [lit for lit in pins if lit in core]
+        # Shrink the core to a minimal set of pins: drop each pin whose absence still leaves no repair.
+        for lit in list(blocking):
+            trial = [p for p in blocking if p != lit]
+            if not repairer.solve_raw(repairer.complete([*base, *trial]), []):
+                blocking = trial
         names = []
-        for sym in core:
+        for lit in blocking:
+            sym = repairer.symbol(lit)
             if sym.name == "keep":
                 names.append(f"keep {_text(sym.arguments[0])}")
-            elif sym.name == "max_changes":
+            else:
                 names.append(f"at most {sym.arguments[0].number} changes")
         return RepairResult(proposal, goal, tuple(keep), max_changes, (), tuple(sorted(names)))
     repairs = []

@@ -265,7 +265,8 @@ class _Reader:
         except InputError as exc:
             if exc.path is None:
                 exc.path, exc.line, exc.column = self.path, node.line, node.column
-                exc.key = f"changes{'.' + exc.key if exc.key else ''}"
+                key = _YAML_KEY.get(exc.key or "", exc.key)
+                exc.key = f"changes{'.' + key if key else ''}"
             raise
 
     def _mapping(self, node: Node) -> dict[str, str]:
@@ -306,16 +307,20 @@ class _Reader:
                     raise self.error("must be true or false", v, key=f"expect.{key}")
                 values[key] = v.value
         if "risk" in items:
-            v = items["risk"]
-            if v.kind != "scalar" or v.value not in RISKS:
-                raise self.error(
-                    f"'{v.value}' is not a risk level",
-                    v,
-                    key="expect.risk",
-                    expected=one_of(RISKS),
-                    suggestion=closest(str(v.value), RISKS),
-                )
-            values["risk"] = v.value
+            # One level, or (for a proposal with open aspects) the list of levels its completions reach.
+            node_r = items["risk"]
+            levels = node_r.value if node_r.kind == "sequence" and node_r.value else [node_r]
+            for v in levels:
+                if v.kind != "scalar" or v.value not in RISKS:
+                    raise self.error(
+                        f"'{v.value}' is not a risk level",
+                        v,
+                        key="expect.risk",
+                        expected=one_of(RISKS) + " (or a list of them)",
+                        suggestion=closest(str(v.value), RISKS),
+                    )
+            chosen = {v.value for v in levels}
+            values["risk"] = " or ".join(r for r in RISKS if r in chosen)
         reasons = tuple(self._reason(r) for r in self._list(items.get("reasons"), "reasons"))
         conflicts = self.words(items.get("conflicts"), "expect.conflicts")
         truncated = self.words(items.get("truncated"), "expect.truncated")
@@ -373,6 +378,9 @@ class _Reader:
             )
         return ReasonPattern(claim, verdict, effect)
 
+
+#: Command-line flags named in whatif's errors, as the keys a scenario file uses.
+_YAML_KEY = {"--reject-claim": "reject_claim", "--stance": "stance", "--as-of": "as_of", "-k": "-k"}
 
 _VERDICTS = ("credible", "risk", "feasible_now", "precondition")
 _EFFECTS = ("pro", "con", "high", "medium")

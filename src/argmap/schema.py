@@ -293,7 +293,13 @@ def _expect(voc: Vocabulary) -> Schema:
             "credible": {"type": "boolean", "description": "the deterrent is credible"},
             "feasible_now": {"type": "boolean", "description": "no actor's current stance blocks it"},
             "meets_precondition": {"type": "boolean", "description": "it meets the source's precondition"},
-            "risk": {"enum": list(_RISK_LEVELS), "description": "the risk it leaves"},
+            "risk": {
+                "description": "the risk it leaves (a list: the levels an open proposal's completions reach)",
+                "anyOf": [
+                    {"enum": list(_RISK_LEVELS)},
+                    {"type": "array", "items": {"enum": list(_RISK_LEVELS)}, "minItems": 1, "uniqueItems": True},
+                ],
+            },
             "reasons": {
                 "description": "reasons that must be among the actual ones: a claim id, or a claim with the "
                 "verdict it bears on and its effect",

@@ -326,6 +326,20 @@ def update_files(results: Sequence[CaseResult]) -> list[str]:
     return changed
 
 
+def _reason_holds(item: object, v: Verdict) -> bool:
+    """Whether an expected reason (a claim id, or {claim, verdict, effect}) is among the actual ones."""
+    if isinstance(item, str):
+        item = {"claim": item}
+    if not isinstance(item, dict):
+        return False
+    return any(
+        r.basis == item.get("claim")
+        and item.get("verdict") in (None, r.verdict)
+        and item.get("effect") in (None, r.effect)
+        for r in v.reasons
+    )
+
+
 def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
     v = r.verdict
     assert v is not None
@@ -334,7 +348,7 @@ def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
         "credible": _flag(v.credible),
         "feasible_now": _flag(v.feasible_now),
         "meets_precondition": _flag(v.precondition_met),
-        "risk": " or ".join(v.risk),
+        "risk": v.risk[0] if len(v.risk) == 1 else list(v.risk),
     }
     out = dict(expect)
     for key in list(out):
@@ -348,10 +362,5 @@ def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
     if "warnings" in wrong:
         out["warnings"] = [w for w in out["warnings"] if w in {_warning_id(x.id) for x in v.warnings}]  # type: ignore[union-attr]
     if "reasons" in wrong:
-        bases = {x.basis for x in v.reasons}
-        out["reasons"] = [
-            item
-            for item in out["reasons"]  # type: ignore[union-attr]
-            if (item if isinstance(item, str) else item.get("claim")) in bases
-        ]
+        out["reasons"] = [item for item in out["reasons"] if _reason_holds(item, v)]  # type: ignore[union-attr]
     return {k: val for k, val in out.items() if val != []}

@@ -6,6 +6,7 @@ assumed true for the next solve on the same ground program.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 
@@ -76,10 +77,16 @@ def parse_date(text: str, voc: Vocabulary) -> int:
     digits = re.sub(r"-", "", text.strip())
     if not re.fullmatch(r"\d{6}|\d{8}", digits):
         raise InputError(f"'{text}' is not a date", expected="YYYY-MM-DD, YYYY-MM or YYYYMMDD")
+    try:
+        datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]) if len(digits) == 8 else 1)
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not a date on the calendar", expected="YYYY-MM-DD, YYYY-MM or YYYYMMDD"
+        ) from None
     day = int(digits if len(digits) == 8 else digits + "99")
     earlier = [d for d in voc.snapshots if d <= day]
     if not earlier:
-        first = voc.snapshots[0] if voc.snapshots else None
+        first = _day(str(voc.snapshots[0])) if voc.snapshots else "?"
         raise InputError(f"no stance is recorded on or before {text}", expected=f"a date from {first} on")
     return earlier[-1]
 

@@ -153,3 +153,5 @@ class _Walker:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.error(f"cannot read value: {exc.problem}", node) from None
+        except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2025-02-30
+            raise self.error(f"cannot read value '{node.value}': {exc}", node) from None

@@ -8,6 +8,7 @@ import click
 
 from .. import render, render_explain
 from ..engine import Engine
+from ..errors import InputError
 from ..explain import explain as explain_proposal
 from ..repair import GOALS
 from ..repair import repair as run_repair
@@ -253,7 +254,14 @@ def diff(
 
     if base and folders:
         raise click.UsageError("give --base REV or two folders, not both")
-    existing = tuple(p for p in scenarios if os.path.exists(p))
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("scenarios") is click.core.ParameterSource.DEFAULT:
+        existing = tuple(p for p in scenarios if os.path.exists(p))  # the default folder may be absent
+    else:
+        existing = scenarios  # a path the user gave must exist
+        for path in scenarios:
+            if not os.path.exists(path):
+                raise InputError("no such file or folder", path=path, key="--scenarios")
     if base:
         result = kbdiff.diff_revision(".", base, list(kb) or None, proposals, existing)
     elif len(folders) == 2:
