@@ -21,8 +21,8 @@ PROPOSAL_SUFFIXES = (".yaml", ".yml")
 class Argmap:
     """A knowledge base ready to judge proposals."""
 
-    def __init__(self, kb: Sequence[str] | None = None, *, trace: bool = False) -> None:
-        self.engine = Engine(kb, trace=trace)
+    def __init__(self, kb: Sequence[str] | None = None, *, trace: bool = False, timeout: float | None = None) -> None:
+        self.engine = Engine(kb, trace=trace, timeout=timeout)
 
     @property
     def claims(self) -> dict[str, Claim]:

@@ -9,7 +9,7 @@ ground program.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import clingo
@@ -73,6 +73,7 @@ class Engine:
         trace: bool = False,
         repair: bool = False,
         explore: Sequence[clingo.Symbol] | None = None,
+        timeout: float | None = None,
     ) -> None:
         """Load and ground a knowledge base.
 
@@ -85,6 +86,7 @@ class Engine:
         self.trace = trace
         self.repair = repair
         self.explore = explore is not None
+        self.timeout = timeout
         support = ("repair.lp",) if repair else ("explore.lp",) if explore is not None else ("support.lp",)
         self._log = MessageLog(self.root)
         self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
@@ -253,7 +255,7 @@ class Engine:
             atoms.update(these)
             atoms_cautious = these if atoms_cautious is None else atoms_cautious & these
 
-        result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        result = self.run(assumptions, on_model=on_model)
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
         return Answer(
@@ -263,6 +265,26 @@ class Engine:
             frozenset(atoms),
             frozenset(atoms_cautious or ()),
         )
+
+    def run(
+        self,
+        assumptions: Sequence[int],
+        *,
+        on_model: Callable[[clingo.Model], bool | None] | None = None,
+        on_core: Callable[[Sequence[int]], None] | None = None,
+    ) -> clingo.SolveResult:
+        """One solve on the ground program, bounded by the engine's timeout."""
+        if self.timeout is None:
+            return self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core)
+        with self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core, async_=True) as handle:
+            if not handle.wait(self.timeout):
+                handle.cancel()
+                raise InputError(
+                    f"solving did not finish within {self.timeout:g} s",
+                    key="--timeout",
+                    expected="a larger --timeout, or a smaller question",
+                )
+            return handle.get()
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
@@ -281,7 +303,7 @@ class Engine:
                 for sym in model.symbols(atoms=True):
                     (trace if sym.name == FIRED else atoms).add(sym)
 
-        result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        result = self.run(assumptions, on_model=on_model)
         if not result.satisfiable:
             raise InputError(
                 "the knowledge base has no answer for this proposal: its constraints reject it "
@@ -299,7 +321,7 @@ class Engine:
         def on_model(model: clingo.Model) -> None:
             found.append(frozenset(s for s in model.symbols(atoms=True) if s.name in names))
 
-        self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+        self.run(assumptions, on_model=on_model)
         return sorted(found, key=lambda atoms: sorted(map(str, atoms)))
 
     # -------------------------------------------------------------- optimisation
@@ -320,7 +342,7 @@ class Engine:
             return len(found) < limit
 
         try:
-            result = self._ctl.solve(assumptions=list(assumptions), on_model=on_model)
+            result = self.run(assumptions, on_model=on_model)
         finally:
             conf.opt_mode = "opt"  # type: ignore[union-attr]
         if result.unsatisfiable:
@@ -340,7 +362,7 @@ class Engine:
         """Satisfiable under `assumptions`?  If not, `core` receives an unsatisfiable core."""
         self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
         self._ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
-        result = self._ctl.solve(assumptions=list(assumptions), on_core=core.extend)
+        result = self.run(assumptions, on_core=core.extend)
         return bool(result.satisfiable)
 
     def core(self, assumptions: Sequence[int]) -> list[clingo.Symbol]:
@@ -348,7 +370,7 @@ class Engine:
         by_literal = {lit: sym for sym, lit in self._literals.items()}
         core: list[int] = []
         self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
-        self._ctl.solve(assumptions=list(assumptions), on_core=lambda c: core.extend(c))
+        self.run(assumptions, on_core=core.extend)
         return sorted(by_literal[lit] for lit in core if lit in by_literal)
 
 

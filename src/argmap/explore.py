@@ -66,9 +66,9 @@ Listener = Callable[[str, Package], None]
 class Explorer:
     """One design space, grounded once with the knowledge base."""
 
-    def __init__(self, space: DesignSpace, kb: Sequence[str] | None = None) -> None:
+    def __init__(self, space: DesignSpace, kb: Sequence[str] | None = None, *, timeout: float | None = None) -> None:
         self.space = space
-        self.engine = Engine(kb, explore=space.facts())
+        self.engine = Engine(kb, explore=space.facts(), timeout=timeout)
         self._ctl = self.engine._ctl
 
     def _assume(self, *, want: Sequence[str] = (), risk: str | None = None, feasible: bool | None = None) -> list[int]:
@@ -104,7 +104,7 @@ class Explorer:
             nonlocal found
             found += 1
 
-        self._ctl.solve(assumptions=self._assume(want=[want]), on_model=on_model)
+        self.engine.run(self._assume(want=[want]), on_model=on_model)
         return found
 
     def cheapest(
@@ -132,7 +132,7 @@ class Explorer:
                 listener("improved", package)
             return len(optimal) < limit
 
-        self._ctl.solve(assumptions=self._assume(want=want, risk=risk, feasible=feasible), on_model=on_model)
+        self.engine.run(self._assume(want=want, risk=risk, feasible=feasible), on_model=on_model)
         return sorted(optimal, key=lambda p: (p.cost, p.settings))
 
     def examples(self, limit: int, listener: Listener | None = None) -> list[Package]:
@@ -150,7 +150,7 @@ class Explorer:
             if listener is not None:
                 listener("example", package)
 
-        self._ctl.solve(assumptions=self._assume(want=["credible"]), on_model=on_model)
+        self.engine.run(self._assume(want=["credible"]), on_model=on_model)
         return found
 
     def pareto(self) -> list[ParetoPoint]:
@@ -181,8 +181,9 @@ def explore(
     count_limit: int = 100_000,
     optima: int = 20,
     listener: Listener | None = None,
+    timeout: float | None = None,
 ) -> Exploration:
-    explorer = Explorer(space, kb)
+    explorer = Explorer(space, kb, timeout=timeout)
     result = Exploration(
         space,
         space.size(),

@@ -180,7 +180,7 @@ def repair(
     """
     app = open_kb(kb)
     result = run_repair(
-        Engine(app.engine.files, repair=True),
+        Engine(app.engine.files, repair=True, timeout=app.engine.timeout),
         app.engine,
         app.load(proposal),
         goal=goal,

@@ -119,7 +119,15 @@ def explore_command(space: str, limit: int, optima: int, count_limit: int, fmt: 
         elif progress:
             click.echo(f"\r  searching... best cost so far {package.cost:<8}", err=True, nl=False)
 
-    result = explore(design, list(kb) or None, limit=limit, count_limit=count_limit, optima=optima, listener=listener)
+    result = explore(
+        design,
+        list(kb) or None,
+        limit=limit,
+        count_limit=count_limit,
+        optima=optima,
+        listener=listener,
+        timeout=app.engine.timeout,
+    )
     if progress:
         click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
     why = ""

@@ -6,12 +6,14 @@ the user should look at, 2 bad input or usage, 130/143 interrupted.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from .. import guard
 from ..api import Argmap
 from ..errors import InputError
 
@@ -30,6 +32,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("argmap: interrupted", err=True)
             ctx.exit(130)
+        except _SigtermError:
+            click.echo("argmap: terminated", err=True)
+            ctx.exit(143)
 
 
 def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,19 +54,46 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
     )
 
 
+def timeout() -> float | None:
+    """The --timeout given to `argmap` (seconds), if any."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj.get("timeout") if isinstance(obj, dict) else None
+
+
 def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
-    return Argmap(list(kb) or None, trace=trace)
+    """The knowledge base: argmap's own, or the user's files, first ground under a hard limit."""
+    if kb:
+        guard.probe(kb, seconds=timeout() or guard.GROUND_SECONDS)
+    return Argmap(list(kb) or None, trace=trace, timeout=timeout())
+
+
+class _SigtermError(BaseException):
+    """SIGTERM, turned into an exception so that `finally` blocks (temporary files) run."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _SigtermError
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="argmap")
-def main() -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 86400),
+    metavar="SECONDS",
+    help="Bound each solve, and the grounding of rule files given with --kb (default 60 s for those).",
+)
+@click.pass_context
+def main(ctx: click.Context, timeout: float | None) -> None:
     """argmap: check security-guarantee proposals against an argument encoded in ASP.
 
     The claims of a source text are clingo rules, each tied to its verbatim
     quote; proposals are YAML files; clingo derives whether each proposal is
     consistent, credible, feasible now, and what risk it leaves, and why.
     """
+    ctx.obj = {"timeout": timeout}
+    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def out(text: str) -> None:
