@@ -19,9 +19,10 @@ from .api import Argmap
 from .engine import World, _text
 from .errors import InputError
 from .explain import Explainer
+from .kb import head_terms
 from .model import ALL, Verdict
 from .scenarios import BOOL_EXPECT, Case, discover, load_scenarios
-from .verdicts import verdict_from_answer
+from .verdicts import roadmap_answer, roadmap_verdict, verdict_from_answer
 from .whatif import apply_changes
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -98,8 +99,12 @@ def run_case(app: Argmap, case: Case, *, explain: bool = True) -> CaseResult:
         return CaseResult(case, SKIPPED)
     engine = app.engine
     proposal, world = apply_changes(case.proposal, World(), list(case.changes), engine.vocabulary)  # type: ignore[arg-type]
-    answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=engine.trace)
-    verdict = verdict_from_answer(proposal, answer)
+    if proposal.phases:
+        phases, answer = roadmap_answer(engine, proposal, world, fired=engine.trace)
+        verdict = roadmap_verdict(proposal, phases, answer)
+    else:
+        answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=engine.trace)
+        verdict = verdict_from_answer(proposal, answer)
     mismatches = compare(case, verdict)
     claims_used, rules_used = _used(answer.fired)
     result = CaseResult(case, FAILED if mismatches else PASSED, mismatches, "", verdict, claims_used, rules_used)
@@ -155,7 +160,7 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
     for name, expected, actual in (
         ("conflicts", exp.conflicts, [c.id for c in v.conflicts]),
         ("truncated", exp.truncated, [t.model for t in v.truncated]),
-        ("warnings", exp.warnings, [_warning_id(w.id) for w in v.warnings]),
+        ("warnings", exp.warnings, [_warning_id(w.id) for w in (*v.warnings, *v.roadmap_warnings, *v.roadmap_notes)]),
     ):
         missing = [e for e in expected if e not in actual]
         if missing:
@@ -215,13 +220,14 @@ def measure(app: Argmap, results: Sequence[CaseResult]) -> Coverage:
     record_only = sorted(c for c, claim in claims.items() if claim.record_only)
     exercisable = sorted(c for c in claims if c not in record_only)
     index = app.engine.index
-    kb_rules = list(range(len(index.rules)))
+    # Integrity constraints derive nothing, so they never fire: they are not counted.
+    kb_rules = [i for i in range(len(index.rules)) if head_terms(index.asts[i])]
     uncovered_rules = sorted(
         {index.rules[i].where for i in kb_rules if i not in rules},
         key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])),
     )
     covered_where = {index.rules[i].where for i in rules}
-    all_where = {r.where for r in index.rules}
+    all_where = {index.rules[i].where for i in kb_rules}
     return Coverage(
         claims_total=len(claims),
         claims_covered=sorted(c for c in exercisable if c in used),

@@ -25,6 +25,14 @@ def evaluate(engine: Engine, proposal: Proposal, world: World = BASELINE, *, fir
 
 
 def _evaluate_roadmap(engine: Engine, proposal: Proposal, world: World) -> Verdict:
+    phases, answer = roadmap_answer(engine, proposal, world)
+    return roadmap_verdict(proposal, phases, answer)
+
+
+def roadmap_answer(
+    engine: Engine, proposal: Proposal, world: World = BASELINE, *, fired: bool = False
+) -> tuple[tuple[PhaseVerdict, ...], Answer]:
+    """Each phase judged on its own, and the answer of the roadmap rules over their results."""
     fn, num = clingo.Function, clingo.Number
     phases = []
     roadmap: list[int] = []
@@ -42,7 +50,12 @@ def _evaluate_roadmap(engine: Engine, proposal: Proposal, world: World) -> Verdi
         roadmap += [engine.literal("phase_truncated", num(i), fn(t.model)) for t in verdict.truncated if t.holds == ALL]
     final = replace(proposal, phases=())
     inputs = [*engine.inputs(final, world), *roadmap]
-    answer = engine.solve(engine.complete(inputs), open_aspects=bool(proposal.open))
+    answer = engine.solve(engine.complete(inputs), open_aspects=bool(proposal.open), fired=fired)
+    return tuple(phases), answer
+
+
+def roadmap_verdict(proposal: Proposal, phases: tuple[PhaseVerdict, ...], answer: Answer) -> Verdict:
+    """The final phase's verdicts, with every phase's and the roadmap's own findings."""
     head = verdict_from_answer(proposal, answer)
     found = {
         name: tuple(
@@ -51,9 +64,7 @@ def _evaluate_roadmap(engine: Engine, proposal: Proposal, world: World) -> Verdi
         )
         for name in ("roadmap_warning", "roadmap_note")
     }
-    return replace(
-        head, phases=tuple(phases), roadmap_warnings=found["roadmap_warning"], roadmap_notes=found["roadmap_note"]
-    )
+    return replace(head, phases=phases, roadmap_warnings=found["roadmap_warning"], roadmap_notes=found["roadmap_note"])
 
 
 def _holds(answer: Answer, sym: clingo.Symbol) -> str:

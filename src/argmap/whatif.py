@@ -217,6 +217,18 @@ def apply_changes(proposal: Proposal, world: World, changes: list[Change], voc: 
             actor, issue = ch.key.split(".", 1)
             stances[(actor, issue)] = ch.value
     new_proposal = replace(proposal, settings=tuple(sorted(settings)), open=tuple(sorted(opened)))
+    if proposal.phases:
+        # A change to the proposal applies to every phase of a roadmap.
+        phases = []
+        for phase in proposal.phases:
+            changed, _ = apply_changes(
+                replace(proposal, settings=phase.settings, phases=()),
+                world,
+                [c for c in changes if c.op in ("set", "add", "unset")],
+                voc,
+            )
+            phases.append(replace(phase, settings=changed.settings))
+        new_proposal = replace(new_proposal, phases=tuple(phases))
     new_world = World(
         tuple(sorted(rejected)),
         as_of,
