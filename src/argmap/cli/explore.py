@@ -41,6 +41,12 @@ def _json(result: Exploration) -> dict[str, object]:
     }
 
 
+def _chosen(result: Exploration, p: Package) -> str:
+    """A package as its choices (the space's fixed settings are left out)."""
+    choices = result.space.choices
+    return ", ".join(f"{k}={v}" for k, v in p.settings if k in choices) or "(only the fixed settings)"
+
+
 def _text(result: Exploration, why: str) -> str:
     counted = "" if result.counts_exact else f" (counting stopped at {result.count_limit:,})"
     at_least = "" if result.counts_exact else "at least "
@@ -53,19 +59,22 @@ def _text(result: Exploration, why: str) -> str:
     if not result.cheapest:
         lines.append("No package in the space is credible.")
     else:
-        lines.append(f"Cheapest credible packages (cost {result.cheapest[0].cost}, {len(result.cheapest)} optima):")
+        count = len(result.cheapest)
+        lines.append(
+            f"Cheapest credible packages (cost {result.cheapest[0].cost}, {count} optim{'a' if count > 1 else 'um'}):"
+        )
         for n, p in enumerate(result.cheapest, 1):
-            lines.append(f"  {n}. " + ", ".join(f"{k}={v}" for k, v in p.settings))
+            lines.append(f"  {n}. " + _chosen(result, p))
     lines += ["", "Pareto front over cost, risk and feasibility now (consistent packages):"]
     for p in result.pareto:
         lines.append(
             f"  cost {p.cost:>3}  risk {p.risk:<6}  feasible now {'yes' if p.feasible_now else 'no '}  e.g. "
-            + ", ".join(f"{k}={v}" for k, v in p.example.settings)
+            + _chosen(result, p.example)
         )
     if result.examples:
         lines += ["", "Examples of credible packages:"]
         for p in result.examples:
-            lines.append(f"  cost {p.cost:>3}  " + ", ".join(f"{k}={v}" for k, v in p.settings))
+            lines.append(f"  cost {p.cost:>3}  " + _chosen(result, p))
     if why:
         lines += ["", "Why the first optimum is credible:", *("  " + line for line in why.splitlines())]
     return "\n".join(lines) + "\n"
