@@ -73,7 +73,8 @@ def _parallel(kb: list[str], files: list[str], jobs: int) -> list[Verdict]:
 
     size = max(1, -(-len(files) // (jobs * 4)))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_init_worker, initargs=(kb,)) as pool:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(kb,)) as pool:
         results = [item for chunk in pool.map(_check_chunk, chunks) for item in chunk]
     for item in results:
         if isinstance(item, InputError):
