@@ -20,6 +20,7 @@ from clingo import ast
 
 from .engine import Answer, Engine, World, _text
 from .errors import InputError
+from .kb import signature as _signature
 from .model import Claim, Proposal
 
 #: How deep a tree may go before it is cut (with a note).
@@ -306,14 +307,6 @@ class Explainer:
 # ---------------------------------------------------------------- matching
 def _is_atom(lit: ast.AST) -> bool:
     return lit.ast_type == ast.ASTType.Literal and lit.atom.ast_type == ast.ASTType.SymbolicAtom
-
-
-def _signature(term: ast.AST) -> tuple[str, int] | None:
-    if term.ast_type == ast.ASTType.Function:
-        return (term.name, len(term.arguments))
-    if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
-        return (term.symbol.name, len(term.symbol.arguments))
-    return None
 
 
 def _match(pattern: ast.AST, sym: clingo.Symbol, b: dict[str, clingo.Symbol]) -> dict[str, clingo.Symbol] | None:

@@ -68,7 +68,7 @@ class ProgramIndex:
         out = []
         for i, rule in enumerate(self.asts):
             for term in head_terms(rule):
-                if _signature(term) == (name, arity):
+                if signature(term) == (name, arity):
                     out.append((i, term))
         return out
 
@@ -99,7 +99,8 @@ def head_terms(rule: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _signature(term: ast.AST) -> tuple[str, int] | None:
+def signature(term: ast.AST) -> tuple[str, int] | None:
+    """The predicate name and arity of an atom given as a term, or None."""
     if term.ast_type == ast.ASTType.Function:
         return (term.name, len(term.arguments))
     if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
@@ -263,7 +264,7 @@ def read_docs(path: str, root: str) -> dict[tuple[str, int], PredicateDoc]:
 def _declares(stm: ast.AST, signatures: frozenset[tuple[str, int]]) -> bool:
     if stm.ast_type != ast.ASTType.External:
         return False
-    return _signature(stm.atom.symbol) in signatures
+    return signature(stm.atom.symbol) in signatures
 
 
 class _Tracer:

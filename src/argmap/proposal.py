@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from .errors import InputError, closest, one_of
 from .model import Component, Phase, Proposal, Setting
-from .yamlio import Node, load_yaml
+from .yamlio import Node, load_yaml, unknown
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -185,15 +185,13 @@ class _Validator:
         out = []
         for key, child in node.value.items():
             if key not in self.components:
-                line, col = node.keys[key]  # type: ignore[index]
-                raise InputError(
-                    "unknown component",
-                    path=self.path,
-                    line=line,
-                    column=col,
-                    key=f"{where}.{key}",
-                    expected=one_of(self.components, 40),
-                    suggestion=closest(key, self.components),
+                raise unknown(
+                    self.path,
+                    node.keys[key],
+                    key,
+                    self.components,
+                    what="unknown component",  # type: ignore[index]
+                    shown=f"{where}.{key}",
                 )
             out.append((key, self.component(child, self.components[key])))
         return out

@@ -18,7 +18,7 @@ from .engine import Vocabulary
 from .errors import InputError, closest, one_of
 from .proposal import proposal_from_node
 from .whatif import Change, parse_changes
-from .yamlio import Node, load_yaml
+from .yamlio import Node, check_keys, load_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 CASE_KEYS = ("name", "description", "tags", "skip", "proposal", "changes", "expect", "variations")
@@ -106,20 +106,7 @@ class _Reader:
         return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
 
     def keys(self, node: Node, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
-        if node.kind != "mapping":
-            raise self.error(f"{where} must be a mapping", node, expected=f"keys {', '.join(allowed)}")
-        for key, (line, col) in (node.keys or {}).items():
-            if key not in allowed:
-                raise InputError(
-                    f"unknown key in {where}",
-                    path=self.path,
-                    line=line,
-                    column=col,
-                    key=key,
-                    expected=one_of(allowed, 40),
-                    suggestion=closest(key, allowed),
-                )
-        return node.value
+        return check_keys(node, allowed, self.path, where)
 
     def text(self, node: Node | None, key: str) -> str | None:
         if node is None:

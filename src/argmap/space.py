@@ -30,7 +30,7 @@ import clingo
 
 from .errors import InputError, closest, one_of
 from .model import Component
-from .yamlio import Node, load_yaml
+from .yamlio import Node, check_keys, load_yaml, unknown
 
 TOP_KEYS = ("title", "source", "notes", "fixed", "choices", "constraints")
 MAX_COST = 1_000_000
@@ -94,17 +94,7 @@ class _Reader:
         if node.kind != "mapping":
             raise self.error(f"{where} must be a mapping", node, key=where)
         if allowed is not None:
-            for key, (line, col) in (node.keys or {}).items():
-                if key not in allowed:
-                    raise InputError(
-                        f"unknown key in {where}",
-                        path=self.path,
-                        line=line,
-                        column=col,
-                        key=key,
-                        expected=one_of(allowed, 40),
-                        suggestion=closest(key, allowed),
-                    )
+            return check_keys(node, allowed, self.path, where)
         return node.value
 
     def value(self, node: Node, key: str, where: str) -> str:
@@ -125,14 +115,8 @@ class _Reader:
 
     def component(self, key: str, line: int, col: int, where: str) -> Component:
         if key not in self.components:
-            raise InputError(
-                "unknown component",
-                path=self.path,
-                line=line,
-                column=col,
-                key=f"{where}.{key}",
-                expected=one_of(self.components, 40),
-                suggestion=closest(key, self.components),
+            raise unknown(
+                self.path, (line, col), key, self.components, what="unknown component", shown=f"{where}.{key}"
             )
         return self.components[key]
 

@@ -9,12 +9,13 @@ errors rather than silent behaviour.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, closest, one_of
 
 #: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,6 +42,45 @@ class Node:
         if self.kind == "sequence":
             return [v.plain() for v in self.value]
         return self.value
+
+
+def unknown(
+    path: str,
+    position: tuple[int, int],
+    key: str,
+    allowed: Iterable[str],
+    *,
+    what: str = "unknown key",
+    shown: str | None = None,
+) -> InputError:
+    """The error for a key or name that is not allowed, with what is and a "did you mean"."""
+    allowed = list(allowed)
+    return InputError(
+        what,
+        path=path,
+        line=position[0],
+        column=position[1],
+        key=shown or key,
+        expected=one_of(allowed, 40),
+        suggestion=closest(key, allowed),
+    )
+
+
+def check_keys(node: Node, allowed: Iterable[str], path: str, where: str) -> dict[str, Node]:
+    """A mapping node's items, after refusing any key not in `allowed`."""
+    allowed = list(allowed)
+    if node.kind != "mapping":
+        raise InputError(
+            f"{where} must be a mapping",
+            path=path,
+            line=node.line,
+            column=node.column,
+            expected=f"keys {', '.join(allowed)}",
+        )
+    for key, position in (node.keys or {}).items():
+        if key not in allowed:
+            raise unknown(path, position, key, allowed, what=f"unknown key in {where}")
+    return node.value
 
 
 def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
