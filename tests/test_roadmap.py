@@ -1,0 +1,194 @@
+"""Phased roadmaps: parsing, phase-by-phase verdicts, roadmap rules, what-ifs, output."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import argmap
+from argmap.cli import main
+from argmap.errors import InputError
+from argmap.whatif import parse_changes, whatif
+from helpers import PROPOSALS
+
+BASE = """
+title: t
+source: s
+lead: european
+guarantors: [uk, france]
+us_role: [backstop]
+"""
+
+
+@pytest.fixture(scope="module")
+def app() -> argmap.Argmap:
+    return argmap.Argmap()
+
+
+def write(tmp_path: Path, phases: str) -> str:
+    path = tmp_path / "roadmap.yaml"
+    path.write_text(textwrap.dedent(BASE).lstrip("\n") + textwrap.dedent(phases), encoding="utf-8")
+    return str(path)
+
+
+def test_phases_accumulate_changes(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+    phases:
+      - name: one
+        timing: before_ceasefire
+        set: {western_contingent: trainers}
+      - name: two
+        timing: at_ceasefire
+        set: {western_contingent: tripwire}
+        add: {us_role: intelligence}
+      - name: three
+        timing: {after_ceasefire: 3}
+        remove: [us_role=backstop]
+    """,
+    )
+    p = app.load(path)
+    one, two, three = (dict.fromkeys(ph.settings) for ph in p.phases)
+    assert ("western_contingent", "trainers") in one and ("us_role", "backstop") in one
+    assert ("western_contingent", "tripwire") in two and ("western_contingent", "trainers") not in two
+    assert {("us_role", "backstop"), ("us_role", "intelligence")} <= set(two)
+    assert ("us_role", "backstop") not in three and ("us_role", "intelligence") in three
+    assert p.settings == p.phases[-1].settings  # the headline is the final phase
+    assert [ph.years for ph in p.phases] == [0, 0, 3]
+
+
+@pytest.mark.parametrize(
+    ("phases", "key", "suggestion"),
+    [
+        ("phases: []\n", "phases", None),
+        ("phases:\n  - {name: a, timing: at_ceasefire, sett: {}}\n", "phases[1].sett", "set"),
+        ("phases:\n  - {name: a, timing: at_cesefire}\n", "phases[1].timing", "at_ceasefire"),
+        ("phases:\n  - {name: a, timing: {after_ceasefire: 99}}\n", "phases[1].timing", None),
+        (
+            "phases:\n  - {name: a, timing: at_ceasefire}\n  - {name: b, timing: before_ceasefire}\n",
+            "phases[2].timing",
+            None,
+        ),
+        ("phases:\n  - {name: a, timing: at_ceasefire}\n  - {name: a, timing: at_ceasefire}\n", "phases[2].name", None),
+        (
+            "phases:\n  - {name: a, timing: at_ceasefire, set: {nato_pth: member}}\n",
+            "phases[1].set.nato_pth",
+            "nato_path",
+        ),
+        ("phases:\n  - {name: a, timing: at_ceasefire, remove: [us_role=backstp]}\n", "phases[1].remove", "backstop"),
+        ("phases:\n  - {timing: at_ceasefire}\n", "phases[1].name", None),
+    ],
+    ids=[
+        "empty",
+        "key-typo",
+        "timing-typo",
+        "too-many-years",
+        "out-of-order",
+        "duplicate-name",
+        "component-typo",
+        "remove-typo",
+        "no-name",
+    ],
+)
+def test_bad_phases_are_input_errors(
+    app: argmap.Argmap, tmp_path: Path, phases: str, key: str, suggestion: str | None
+) -> None:
+    path = write(tmp_path, phases)
+    with pytest.raises(InputError) as err:
+        app.load(path)
+    assert err.value.path == path and err.value.line is not None
+    assert err.value.key == key
+    assert err.value.suggestion == suggestion
+
+
+def test_a_window_without_guarantees_is_flagged(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+    phases:
+      - name: political words only
+        timing: at_ceasefire
+        set: {us_role: [political_declaration]}
+      - name: the real thing
+        timing: {after_ceasefire: 2}
+        set: {us_role: [backstop], western_contingent: tripwire}
+    """,
+    )
+    v = app.check(app.load(path))
+    assert [pv.verdict.credible for pv in v.phases] == ["none", "all"]
+    assert [w.id for w in v.roadmap_warnings] == ["window(1)"]
+    assert v.credible == "all"
+
+
+def test_a_phase_before_the_ceasefire_is_not_a_window(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+    phases:
+      - name: training only
+        timing: before_ceasefire
+        set: {us_role: [political_declaration]}
+      - name: the real thing
+        timing: at_ceasefire
+        set: {us_role: [backstop], western_contingent: tripwire}
+    """,
+    )
+    v = app.check(app.load(path))
+    assert v.roadmap_warnings == ()
+    assert "early_start" in [n.id for n in v.roadmap_notes]
+
+
+def test_the_example_roadmaps(app: argmap.Argmap) -> None:
+    good = app.check(app.load(str(PROPOSALS / "roadmap_stages_before_ceasefire.yaml")))
+    assert good.roadmap_warnings == ()
+    assert {n.id for n in good.roadmap_notes} == {"early_start", "gradual"}
+    bad = app.check(app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml")))
+    ids = {w.id for w in bad.roadmap_warnings}
+    assert {"window(1)", "window(2)", "blocks_later(1,3)", "final_truncated(south_korea)"} <= ids
+
+
+def test_a_whatif_changes_every_phase(app: argmap.Argmap) -> None:
+    p = app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml"))
+    changes = parse_changes(app.engine.vocabulary, sets=("us_role=backstop", "western_contingent=tripwire"))
+    result = whatif(app.engine, p, changes)
+    assert all(("us_role", "backstop") in pv.phase.settings for pv in result.after.phases)
+    windows = [w.id for w in result.after.roadmap_warnings if w.id.startswith("window")]
+    assert windows == []
+
+
+def test_json_and_text_show_the_phases(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = str(PROPOSALS / "roadmap_neutral_then_nato.yaml")
+    data = json.loads(runner.invoke(main, ["check", "--format", "json", path]).stdout)[0]
+    assert [ph["name"] for ph in data["phases"]] == [
+        "ceasefire with neutrality",
+        "European force, Korea-style treaty claimed",
+        "NATO membership",
+    ]
+    assert data["phases"][2]["years_after_ceasefire"] == 10
+    assert {w["id"] for w in data["roadmap_warnings"]} >= {"window(1)", "blocks_later(1,3)"}
+    assert all(w["quote"] for w in data["roadmap_warnings"])
+    text = runner.invoke(main, ["check", path]).stdout
+    assert "Roadmap (headline verdicts are the final phase's):" in text
+    assert "10 years after the ceasefire" in text
+
+
+def test_check_jobs_gives_the_same_bytes_as_one_process() -> None:
+    runner = CliRunner()
+    one = runner.invoke(main, ["check", "--exit-zero", "--format", "json", str(PROPOSALS)])
+    two = runner.invoke(main, ["check", "--exit-zero", "--format", "json", "--jobs", "2", str(PROPOSALS)])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+
+
+def test_check_jobs_reports_bad_input_with_its_position(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text((PROPOSALS / "guaranteed_guarantees.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "b.yaml").write_text("title: t\nsource: s\nguarantor: [uk]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'b.yaml'}:3:1: error: guarantor: unknown key" in result.stderr
