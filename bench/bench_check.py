@@ -125,6 +125,7 @@ def main() -> None:
         ctl = engine._ctl
         ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
         ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        engine._config = None
         t = time.perf_counter()
         for a in assumptions:
             ctl.solve(assumptions=a, on_model=lambda m: m.symbols(shown=True))

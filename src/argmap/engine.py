@@ -111,6 +111,7 @@ class Engine:
                 self._literals[atom.symbol] = atom.literal
                 self._ctl.assign_external(atom.literal, None)
         self._inputs = sorted(set(self._literals.values()))
+        self._config: tuple[str, str] | None = None
         self._settings: dict[tuple[str, str], int] = {}
         self._all_false = [-lit for lit in self._inputs]
         self._position = {lit: i for i, lit in enumerate(self._inputs)}
@@ -232,9 +233,7 @@ class Engine:
         explanation needs every atom and every rule firing; so the completions
         are enumerated (up to MAX_COMPLETIONS) and combined here.
         """
-        conf = self._ctl.configuration.solve
-        conf.enum_mode = "auto"  # type: ignore[union-attr]
-        conf.models = str(MAX_COMPLETIONS)  # type: ignore[union-attr]
+        self._configure("auto", str(MAX_COMPLETIONS))
         brave: set[clingo.Symbol] = set()
         cautious: set[clingo.Symbol] | None = None
         atoms: set[clingo.Symbol] = set()
@@ -266,6 +265,14 @@ class Engine:
             frozenset(atoms_cautious or ()),
         )
 
+    def _configure(self, enum_mode: str, models: str) -> None:
+        """Set clasp's enumeration mode and model count (only when they change: setting them is not free)."""
+        if self._config != (enum_mode, models):
+            conf = self._ctl.configuration.solve
+            conf.enum_mode = enum_mode  # type: ignore[union-attr]
+            conf.models = models  # type: ignore[union-attr]
+            self._config = (enum_mode, models)
+
     def run(
         self,
         assumptions: Sequence[int],
@@ -289,9 +296,7 @@ class Engine:
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
     ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol]]:
-        conf = self._ctl.configuration.solve
-        conf.enum_mode = mode  # type: ignore[union-attr]
-        conf.models = "0" if mode != "auto" else "1"  # type: ignore[union-attr]
+        self._configure(mode, "0" if mode != "auto" else "1")
         shown: set[clingo.Symbol] = set()
         trace: set[clingo.Symbol] = set()
         atoms: set[clingo.Symbol] = set()
@@ -313,9 +318,7 @@ class Engine:
 
     def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:
         """Every answer set under `assumptions`, as its atoms named in `names`."""
-        conf = self._ctl.configuration.solve
-        conf.enum_mode = "auto"  # type: ignore[union-attr]
-        conf.models = "0"  # type: ignore[union-attr]
+        self._configure("auto", "0")
         found: list[frozenset[clingo.Symbol]] = []
 
         def on_model(model: clingo.Model) -> None:
@@ -329,10 +332,9 @@ class Engine:
         self, assumptions: Sequence[int], show: str, limit: int
     ) -> list[tuple[frozenset[clingo.Symbol], tuple[int, ...]]] | None:
         """All optimal answer sets (up to `limit`), as their `show` atoms and costs; None if unsatisfiable."""
+        self._configure("auto", "0")
         conf = self._ctl.configuration.solve
-        conf.enum_mode = "auto"  # type: ignore[union-attr]
         conf.opt_mode = "optN"  # type: ignore[union-attr]
-        conf.models = "0"  # type: ignore[union-attr]
         found: dict[frozenset[clingo.Symbol], tuple[int, ...]] = {}
 
         def on_model(model: clingo.Model) -> bool:
@@ -360,8 +362,7 @@ class Engine:
 
     def solve_raw(self, assumptions: Sequence[int], core: list[int]) -> bool:
         """Satisfiable under `assumptions`?  If not, `core` receives an unsatisfiable core."""
-        self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
-        self._ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        self._configure("auto", "1")
         result = self.run(assumptions, on_core=core.extend)
         return bool(result.satisfiable)
 
@@ -369,7 +370,7 @@ class Engine:
         """The input atoms assumed true in an unsatisfiable core of `assumptions`."""
         by_literal = {lit: sym for sym, lit in self._literals.items()}
         core: list[int] = []
-        self._ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        self._configure("auto", "1")
         self.run(assumptions, on_core=core.extend)
         return sorted(by_literal[lit] for lit in core if lit in by_literal)
 

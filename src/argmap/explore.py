@@ -93,6 +93,7 @@ class Explorer:
 
     def count(self, want: str, limit: int) -> int:
         """How many packages meet `want` (consistent or credible), counting up to `limit`."""
+        self.engine._config = None
         conf = self._ctl.configuration.solve
         conf.opt_mode = "ignore"  # type: ignore[union-attr]
         conf.enum_mode = "auto"  # type: ignore[union-attr]
@@ -117,6 +118,7 @@ class Explorer:
         listener: Listener | None = None,
     ) -> list[Package]:
         """All cheapest packages meeting the goals (up to `limit`)."""
+        self.engine._config = None
         conf = self._ctl.configuration.solve
         conf.opt_mode = "optN"  # type: ignore[union-attr]
         conf.enum_mode = "auto"  # type: ignore[union-attr]
@@ -137,6 +139,7 @@ class Explorer:
 
     def examples(self, limit: int, listener: Listener | None = None) -> list[Package]:
         """Up to `limit` credible packages, as clingo enumerates them."""
+        self.engine._config = None
         conf = self._ctl.configuration.solve
         conf.opt_mode = "ignore"  # type: ignore[union-attr]
         conf.enum_mode = "auto"  # type: ignore[union-attr]
