@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import argmap
+from argmap.fileio import atomic_write
 from helpers import PROPOSALS
 
 
@@ -52,7 +53,7 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         if update:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                atomic_write(str(path), text)
             return
         if not path.is_file():
             pytest.fail(f"golden file {shown} is missing; create it with `python -m pytest --update-golden`")

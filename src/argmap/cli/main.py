@@ -86,7 +86,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 )
 @click.pass_context
 def main(ctx: click.Context, timeout: float | None) -> None:
-    """argmap: check security-guarantee proposals against an argument encoded in ASP.
+    """argmap: check proposals against an argument encoded in ASP.
 
     The claims of a source text are clingo rules, each tied to its verbatim
     quote; proposals are YAML files; clingo derives whether each proposal is
