@@ -10,10 +10,10 @@ import difflib
 import click
 import pytest
 from click.testing import CliRunner
-from helpers import ROOT
 
 from argmap.cli import main
 from argmap.fileio import atomic_write
+from helpers import ROOT
 
 REFERENCE = ROOT / "docs" / "cli.md"
 
