@@ -101,4 +101,4 @@ def out(text: str) -> None:
 
 
 # Commands register themselves on `main` when imported.
-from . import af, commands, explore, lint, testing  # noqa: E402,F401
+from . import af, commands, explore, graph, lint, testing  # noqa: E402,F401
