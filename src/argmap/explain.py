@@ -20,6 +20,7 @@ from clingo import ast
 
 from .engine import Answer, Engine, World, _text
 from .errors import InputError
+from .kb import COMPARISONS as _OPS
 from .kb import signature as _signature
 from .model import Claim, Proposal
 
@@ -384,16 +385,6 @@ def _partial(pattern: ast.AST, b: dict[str, clingo.Symbol]) -> ast.AST:
 
 def _partial_text(lit: ast.AST, b: dict[str, clingo.Symbol]) -> str:
     return str(_Bind(b)(lit))
-
-
-_OPS = {
-    ast.ComparisonOperator.Equal: lambda x, y: x == y,
-    ast.ComparisonOperator.NotEqual: lambda x, y: x != y,
-    ast.ComparisonOperator.LessThan: lambda x, y: x < y,
-    ast.ComparisonOperator.LessEqual: lambda x, y: x <= y,
-    ast.ComparisonOperator.GreaterThan: lambda x, y: x > y,
-    ast.ComparisonOperator.GreaterEqual: lambda x, y: x >= y,
-}
 
 
 def _compare(comparison: ast.AST, b: dict[str, clingo.Symbol]) -> bool | None:

@@ -61,6 +61,7 @@ import clingo
 from clingo import ast
 
 from .engine import BASELINE, Answer, Engine, World, _text
+from .kb import COMPARISONS as _OPS
 from .model import ALL, NONE, SOME, Claim, Proposal
 
 #: Verdict predicates, with the group each node is drawn in.
@@ -361,16 +362,6 @@ def _convert(index: int, rule: ast.AST) -> _Rule:
                 comparisons.append(_Comparison(guard.comparison, left, right))
                 left = right
     return _Rule(index, tuple(heads), tuple(literals), tuple(comparisons))
-
-
-_OPS = {
-    ast.ComparisonOperator.Equal: lambda x, y: x == y,
-    ast.ComparisonOperator.NotEqual: lambda x, y: x != y,
-    ast.ComparisonOperator.LessThan: lambda x, y: x < y,
-    ast.ComparisonOperator.LessEqual: lambda x, y: x <= y,
-    ast.ComparisonOperator.GreaterThan: lambda x, y: x > y,
-    ast.ComparisonOperator.GreaterEqual: lambda x, y: x >= y,
-}
 
 
 def _comparisons_hold(rule: _Rule, s: _Subst) -> bool:

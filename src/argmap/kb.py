@@ -163,6 +163,16 @@ def kb_root(files: Sequence[str]) -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(files[0])))
 
 
+#: clingo's comparison operators, as Python functions on symbols.
+COMPARISONS = {
+    ast.ComparisonOperator.Equal: lambda x, y: x == y,
+    ast.ComparisonOperator.NotEqual: lambda x, y: x != y,
+    ast.ComparisonOperator.LessThan: lambda x, y: x < y,
+    ast.ComparisonOperator.LessEqual: lambda x, y: x <= y,
+    ast.ComparisonOperator.GreaterThan: lambda x, y: x > y,
+    ast.ComparisonOperator.GreaterEqual: lambda x, y: x >= y,
+}
+
 #: Engine-owned ASP files (support for sensitivity and repair), beside this module.
 ENGINE_LP = Path(__file__).resolve().parent / "lp"
 

@@ -140,13 +140,15 @@ def claim_json(c: Claim) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ text
-_WORDS = {
+#: How a verdict that holds in all, some or no completions reads.
+VERDICT_WORDS = _WORDS = {
     "consistent": {ALL: "yes", SOME: "in some completions", NONE: "no"},
     "credible": {ALL: "yes", SOME: "in some completions", NONE: "no"},
     "feasible_now": {ALL: "yes", SOME: "in some completions", NONE: "no"},
     "precondition": {ALL: "met", SOME: "met in some completions", NONE: "not met"},
 }
-_HEAD = {
+#: The heading of each group of reasons, by (verdict, effect).
+REASON_HEADINGS = _HEAD = {
     ("credible", "con"): "Against credibility",
     ("credible", "pro"): "For credibility",
     ("risk", "high"): "Risk of renewed war: high because",

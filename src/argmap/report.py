@@ -27,7 +27,7 @@ from .engine import Engine
 from .errors import InputError
 from .graph import ArgumentMap, argument_map
 from .model import ALL, NONE, SOME, Claim, Proposal, Reason, Verdict
-from .render import NON_CLAIMS
+from .render import NON_CLAIMS, REASON_HEADINGS, VERDICT_WORDS
 from .repair import repair
 from .verdicts import evaluate
 from .whatif import FIELDS, Change, Flip, diff, value_of, whatif
@@ -102,18 +102,10 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-_WORD = {ALL: "yes", SOME: "in some completions", NONE: "no"}
+_WORD = VERDICT_WORDS["credible"]
 _CLASS = {ALL: "yes", SOME: "some", NONE: "no"}
-_PRECONDITION = {ALL: "met", SOME: "met in some completions", NONE: "not met"}
-_HEADS = {
-    ("credible", "con"): "Against credibility",
-    ("credible", "pro"): "For credibility",
-    ("risk", "high"): "Risk of renewed war: high because",
-    ("risk", "medium"): "Risk of renewed war: medium because",
-    ("feasible_now", "con"): "Not feasible now because",
-    ("precondition", "con"): "Precondition not met because",
-    ("precondition", "pro"): "Precondition met because",
-}
+_PRECONDITION = VERDICT_WORDS["precondition"]
+_HEADS = REASON_HEADINGS
 
 _CSS = """
 :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --yes: #1e7b34; --no: #b3261e; --some: #8a6d00; }
