@@ -112,6 +112,8 @@ class Engine:
                 self._ctl.assign_external(atom.literal, None)
         self._inputs = sorted(set(self._literals.values()))
         self._config: tuple[str, str] | None = None
+        coherent = clingo.Function("coherent_only")
+        self._coherent = self._literals.get(coherent)
         self._settings: dict[tuple[str, str], int] = {}
         self._all_false = [-lit for lit in self._inputs]
         self._position = {lit: i for i, lit in enumerate(self._inputs)}
@@ -207,6 +209,8 @@ class Engine:
         """The input literals that `proposal` and `world` make true."""
         lits = [self._set_literal(k, v) for k, v in proposal.settings]
         lits += [self.literal("open", _sym(k)) for k in proposal.open]
+        if proposal.open and self._coherent is not None:
+            lits.append(self._coherent)
         lits += [self.literal("rejected", _sym(c)) for c in world.rejected]
         if world.as_of is not None:
             lits.append(self.literal("as_of", clingo.Number(world.as_of)))
@@ -220,6 +224,9 @@ class Engine:
         if not open_aspects:
             shown, trace, atoms = self._solve(assumptions, "auto", fired)
             return Answer(shown, shown, trace, atoms)
+        if self._coherent is not None and self._coherent in assumptions and not self.satisfiable(assumptions):
+            # No coherent choice exists for some open aspect: consider every completion instead.
+            assumptions = [-lit if lit == self._coherent else lit for lit in assumptions]
         if fired:
             return self._completions(assumptions)
         brave, _, _ = self._solve(assumptions, "brave", False)
@@ -350,6 +357,11 @@ class Engine:
         if result.unsatisfiable:
             return None
         return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+
+    def satisfiable(self, assumptions: Sequence[int]) -> bool:
+        """Whether any answer set exists under `assumptions`."""
+        self._configure("auto", "1")
+        return bool(self.run(assumptions).satisfiable)
 
     def symbol(self, literal: int) -> clingo.Symbol:
         """The input atom of a literal."""

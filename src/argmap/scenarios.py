@@ -248,7 +248,7 @@ class _Reader:
                 args["actor_as_of"] = tuple(f"{k}={v}" for k, v in self._mapping(items["as_of_actor"]).items())
             if "stance" in items:
                 args["stances"] = tuple(f"{k}={v}" for k, v in self._mapping(items["stance"]).items())
-            return tuple(parse_changes(self.voc, **args))  # type: ignore[arg-type]
+            return tuple(parse_changes(self.voc, allow_none=True, **args))  # type: ignore[arg-type]
         except InputError as exc:
             if exc.path is None:
                 exc.path, exc.line, exc.column = self.path, node.line, node.column

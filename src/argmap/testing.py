@@ -97,6 +97,15 @@ def run_case(app: Argmap, case: Case, *, explain: bool = True) -> CaseResult:
     """Run one case on the shared ground program."""
     if case.skip:
         return CaseResult(case, SKIPPED)
+    try:
+        return _run_case(app, case, explain)
+    except InputError as exc:
+        if exc.path is None:  # name the case that could not be run
+            exc.path, exc.line, exc.key = case.file, case.line, f"case '{case.name}'"
+        raise
+
+
+def _run_case(app: Argmap, case: Case, explain: bool) -> CaseResult:
     engine = app.engine
     proposal, world = apply_changes(case.proposal, World(), list(case.changes), engine.vocabulary)  # type: ignore[arg-type]
     if proposal.phases:
@@ -240,12 +249,34 @@ def measure(app: Argmap, results: Sequence[CaseResult]) -> Coverage:
 
 
 # ---------------------------------------------------------------- -k expressions
+#: Bounds on a -k expression (its parser and matcher recurse).
+MAX_K_TOKENS = 400
+MAX_K_DEPTH = 50
+
+
+def _depth(tokens: list[str]) -> int:
+    """The deepest nesting of parentheses and runs of 'not' in a -k expression."""
+    deepest = depth = nots = 0
+    for tok in tokens:
+        depth += tok == "("
+        depth -= tok == ")"
+        nots = nots + 1 if tok == "not" else 0
+        deepest = max(deepest, depth + nots)
+    return deepest
+
+
 _TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
 
 
 def keyword_matcher(expr: str):  # type: ignore[no-untyped-def]
     """A pytest-style `-k` expression: words (substrings of a case id, or tags), and/or/not, parentheses."""
     tokens = [t for t in _TOKEN.findall(expr) if t]
+    if len(tokens) > MAX_K_TOKENS or _depth(tokens) > MAX_K_DEPTH:
+        raise InputError(
+            "the -k expression is too complex",
+            key="-k",
+            expected=f"at most {MAX_K_TOKENS} words and {MAX_K_DEPTH} levels of parentheses or 'not'",
+        )
     pos = 0
 
     def peek() -> str | None:

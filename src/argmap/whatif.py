@@ -117,8 +117,12 @@ def parse_changes(
     as_of: str | None = None,
     actor_as_of: tuple[str, ...] = (),
     stances: tuple[str, ...] = (),
+    allow_none: bool = False,
 ) -> list[Change]:
-    """Validate command-line changes against the knowledge base's vocabulary."""
+    """Validate command-line changes against the knowledge base's vocabulary.
+
+    With `allow_none`, no change at all is fine (a scenario's `changes: {}`).
+    """
     out: list[Change] = []
     for text in sets:
         key, value = _pair(text, "KEY=VALUE")
@@ -171,7 +175,7 @@ def parse_changes(
                 suggestion=closest(position, voc.positions[issue]),
             )
         out.append(Change("stance", f"{actor}.{issue}", position))
-    if not out:
+    if not out and not allow_none:
         raise InputError(
             "no change given",
             expected="at least one of --set, --add, --unset, --open, --reject-claim, --as-of, --as-of-actor, --stance",

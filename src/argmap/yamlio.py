@@ -124,6 +124,13 @@ def load_yaml(path: str, text: str | None = None) -> Node:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; PyYAML gives no mark
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise InputError(
+            f"the character U+{ord(char):04X} is not allowed in YAML", path=path, line=line, column=column
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", path=path) from None
     finally:
@@ -195,3 +202,6 @@ class _Walker:
             raise self.error(f"cannot read value: {exc.problem}", node) from None
         except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2025-02-30
             raise self.error(f"cannot read value '{node.value}': {exc}", node) from None
+        except Exception:
+            tag = "!!" + str(getattr(node, "tag", "?")).rsplit(":", 1)[-1]
+            raise self.error(f"cannot read value '{node.value}' as {tag}", node) from None
