@@ -7,6 +7,7 @@ solving under assumptions on that one ground program.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterable, Sequence
 
 from .engine import BASELINE, Engine, World
@@ -54,6 +55,11 @@ _WORKER: Argmap | None = None
 
 def _init_worker(kb: list[str]) -> None:
     global _WORKER
+    # A forked worker inherits the CLI's signal handlers and wake-up pipe; it
+    # should simply die when the pool terminates it.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     _WORKER = Argmap(kb)
 
 

@@ -9,6 +9,9 @@ ground program.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +30,42 @@ class World:
     as_of: int | None = None
     actor_as_of: tuple[tuple[str, int], ...] = ()
     stances: tuple[tuple[str, str, str], ...] = ()  # (actor, issue, position)
+
+
+#: How long a wait for the solver or grounder lasts before signals are looked at again (seconds).
+_SLICE = 0.05
+
+#: The controls solving right now in this process (for interrupt_all).
+_RUNNING: set[clingo.Control] = set()
+
+
+#: Signals that arrived while a solve was running, to be raised once it has returned.
+_PENDING: list[int] = []
+
+#: Non-zero while clingo is loading a program (it calls back into Python while parsing).
+_BUSY: list[int] = []
+
+
+def interrupt_all() -> None:
+    """Interrupt every solve running in this process (called from the signal watchdog thread)."""
+    for ctl in list(_RUNNING):
+        ctl.interrupt()
+
+
+def defer_signal(signum: int) -> bool:
+    """Called by a signal handler: if a solve is running, interrupt it and keep the signal
+    for later (raising inside clingo's callbacks would abort the process); True if deferred."""
+    if not _RUNNING and not _BUSY:
+        return False
+    _PENDING.append(signum)
+    interrupt_all()
+    return True
+
+
+def _raise_pending() -> None:
+    """Deliver a deferred signal again, now that no solve is running."""
+    if _PENDING:
+        os.kill(os.getpid(), _PENDING.pop())
 
 
 #: How many completions of an open proposal an explanation looks at.
@@ -90,19 +129,21 @@ class Engine:
         support = ("repair.lp",) if repair else ("explore.lp",) if explore is not None else ("support.lp",)
         self._log = MessageLog(self.root)
         self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
-        self.index: ProgramIndex = load_program(
-            self._ctl,
-            self.files,
-            self._log,
-            trace=trace,
-            support=support,
-            drop_externals=frozenset({("set", 2)}) if repair or explore is not None else frozenset(),
-            facts=explore or (),
-        )
+        _BUSY.append(1)  # a signal now is kept until clingo returns (raising in its callbacks aborts)
         try:
-            self._ctl.ground([("base", [])])
-        except RuntimeError:
-            raise self._log.error("the knowledge base does not ground") from None
+            self.index: ProgramIndex = load_program(
+                self._ctl,
+                self.files,
+                self._log,
+                trace=trace,
+                support=support,
+                drop_externals=frozenset({("set", 2)}) if repair or explore is not None else frozenset(),
+                facts=explore or (),
+            )
+        finally:
+            _BUSY.pop()
+            _raise_pending()
+        self._ground()
         # Every input is an external left free; each question assumes all of
         # them, true or false, so no state carries over from one to the next.
         self._literals: dict[clingo.Symbol, int] = {}
@@ -118,6 +159,27 @@ class Engine:
         self._all_false = [-lit for lit in self._inputs]
         self._position = {lit: i for i, lit in enumerate(self._inputs)}
         self.vocabulary = self._read_vocabulary()
+
+    def _ground(self) -> None:
+        """Ground in a helper thread while this one waits in slices, so that a signal
+        ends a long grounding (clingo's grounder cannot be interrupted, but the
+        process can still exit; the helper thread dies with it)."""
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                self._ctl.ground([("base", [])])
+            except BaseException as exc:
+                failure.append(exc)
+
+        worker = threading.Thread(target=work, name="argmap-ground", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(_SLICE)
+        if failure:
+            if isinstance(failure[0], RuntimeError):
+                raise self._log.error("the knowledge base does not ground") from None
+            raise failure[0]
 
     # -------------------------------------------------------------- vocabulary
     def facts(self, name: str, arity: int) -> list[clingo.Symbol]:
@@ -287,17 +349,29 @@ class Engine:
         on_model: Callable[[clingo.Model], bool | None] | None = None,
         on_core: Callable[[Sequence[int]], None] | None = None,
     ) -> clingo.SolveResult:
-        """One solve on the ground program, bounded by the engine's timeout."""
+        """One solve on the ground program, bounded by the engine's timeout.
+
+        Without a timeout the solve runs in this thread (the fast path); the
+        command line's signal watchdog can still stop it (see interrupt_all).
+        With one, it runs in clingo's thread while this one waits.
+        """
         if self.timeout is None:
-            return self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core)
+            _RUNNING.add(self._ctl)
+            try:
+                return self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core)
+            finally:
+                _RUNNING.discard(self._ctl)
+                _raise_pending()
+        deadline = time.monotonic() + self.timeout
         with self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core, async_=True) as handle:
-            if not handle.wait(self.timeout):
-                handle.cancel()
-                raise InputError(
-                    f"solving did not finish within {self.timeout:g} s",
-                    key="--timeout",
-                    expected="a larger --timeout, or a smaller question",
-                )
+            while not handle.wait(_SLICE):
+                if time.monotonic() > deadline:
+                    handle.cancel()
+                    raise InputError(
+                        f"solving did not finish within {self.timeout:g} s",
+                        key="--timeout",
+                        expected="a larger --timeout, or a smaller question",
+                    )
             return handle.get()
 
     def _solve(

@@ -1,5 +1,5 @@
 """The command line: a thin click layer over :mod:`argmap.api`."""
 
-from .main import main
+from .main import entry, main
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]

@@ -6,8 +6,10 @@ the user should look at, 2 bad input or usage, 130/143 interrupted.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,7 @@ import click
 
 from .. import guard
 from ..api import Argmap
+from ..engine import defer_signal, interrupt_all
 from ..errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -68,12 +71,47 @@ def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
     return Argmap(list(kb) or None, trace=trace, timeout=timeout())
 
 
+def _install_signal_watchdog() -> None:
+    """Let SIGINT and SIGTERM stop argmap even inside a long clingo solve.
+
+    Python runs signal handlers only between its own instructions, never inside
+    a blocking C call such as clingo's solve.  Python's C-level handler can still
+    write each signal to a pipe (`signal.set_wakeup_fd`); a watchdog thread
+    reads it and interrupts any running solve, which returns, and the handler
+    then raises as usual (KeyboardInterrupt, or _SigtermError), so `finally`
+    blocks and the atomic writer's clean-up run.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while os.read(read_end, 64):
+            interrupt_all()
+
+    threading.Thread(target=watch, name="argmap-signals", daemon=True).start()
+
+
+def entry(*args: Any, **kwargs: Any) -> None:
+    """The `argmap` console script: the command line, with the signal watchdog."""
+    _install_signal_watchdog()
+    main(*args, **kwargs)
+
+
 class _SigtermError(BaseException):
     """SIGTERM, turned into an exception so that `finally` blocks (temporary files) run."""
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
-    raise _SigtermError
+    if not defer_signal(signum):
+        raise _SigtermError
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    if not defer_signal(signum):
+        raise KeyboardInterrupt
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,6 +132,8 @@ def main(ctx: click.Context, timeout: float | None) -> None:
     """
     ctx.obj = {"timeout": timeout}
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_sigint)
 
 
 def out(text: str) -> None:

@@ -1,0 +1,698 @@
+"""Hostile input: each attack has a test.
+
+YAML that explodes (alias bombs, deep nesting, huge files, odd bytes, tabs,
+duplicate keys), ASP text smuggled through every string field and identifier,
+user rule files (--kb) whose grounding never ends or that do not compile,
+and paths that are missing, folders, unreadable or unwritable.
+
+Tests that could hang or crash the interpreter (deep nesting, grounding) run
+argmap in a child process, in its own session, under a memory limit and a
+time limit, and kill the whole session when the limit is hit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+import argmap
+from argmap.cli import main
+from argmap.errors import InputError
+from argmap.proposal import load_proposal
+from argmap.yamlio import MAX_BYTES, MAX_DEPTH, load_yaml
+from helpers import PROPOSALS, ROOT
+
+GUARANTEED = PROPOSALS / "guaranteed_guarantees.yaml"
+EUROPEAN = PROPOSALS / "european_reassurance_force.yaml"
+MAIN_LP = ROOT / "rules" / "main.lp"
+#: The verdict fields of `check --format json` that depend on the proposal's content, not its name.
+NAMING_FIELDS = {"proposal", "title", "file"}
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_input_error(result: Result, *, path: str | Path | None = None, line: int | None = None) -> str:
+    """Exit 2 with one clean `argmap: ...` message (naming `path`, at `line`); the message."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == 2, f"exit {result.exit_code}: {result.output}"
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    message = result.stderr
+    assert message.startswith("argmap: "), message
+    if path is not None:
+        prefix = f"argmap: {path}:" + (f"{line}:" if line is not None else "")
+        assert message.startswith(prefix), f"expected {prefix!r}: {message!r}"
+    return message
+
+
+def verdict(path: str | Path) -> dict[str, Any]:
+    """`check --format json` of one proposal, without the fields that name it."""
+    result = run("check", "--exit-zero", "--format", "json", path)
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads(result.stdout)
+    return {k: v for k, v in item.items() if k not in NAMING_FIELDS}
+
+
+def edited(tmp_path: Path, original: Path, name: str = "edited.yaml", **changes: Any) -> Path:
+    """A copy of a proposal with some keys changed (None deletes)."""
+    doc = yaml.safe_load(original.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            doc.pop(key, None)
+        else:
+            doc[key] = value
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- child processes
+@dataclass
+class Child:
+    returncode: int | None  # None: killed at the time limit
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def _limit_memory() -> None:
+    """A soft address-space limit (3 GB) so that a runaway grounding cannot take the machine."""
+    soft = 3 * 1024**3
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def argmap_child(*args: str | Path, limit: float, cwd: Path = ROOT) -> Child:
+    """Run the real `argmap` in a child process (own session, 3 GB) for at most `limit` seconds."""
+    code = "from argmap.cli import main; main(prog_name='argmap')"
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_limit_memory,
+    )
+    try:
+        out, err = proc.communicate(timeout=limit)
+        code_ = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the session: argmap and any grounding probe it started
+        out, err = proc.communicate()
+        code_ = None
+    return Child(code_, out, err, time.monotonic() - start)
+
+
+def assert_child_input_error(child: Child, limit: float) -> str:
+    assert child.returncode is not None, f"still running after {child.seconds:.0f} s (limit {limit} s, killed)"
+    assert child.returncode == 2, f"exit {child.returncode}; stderr: {child.stderr[-2000:]}"
+    assert "Traceback" not in child.stderr, child.stderr
+    assert child.stderr.startswith("argmap: "), child.stderr
+    return child.stderr
+
+
+# ================================================================ YAML
+BILLION_LAUGHS = """\
+title: lol
+source: lol
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+#: The same bomb in each kind of YAML file argmap reads, and the command that reads it.
+BOMB_FILES = {
+    "proposal": (BILLION_LAUGHS, ["check"]),
+    "scenario": ("scenarios:\n  - name: x\n    proposal: &p {title: t, source: s}\n    expect: *p\n", ["test"]),
+    "space": (
+        "title: t\nchoices:\n  us_role: &c {backstop: 1}\n  x: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+        ["explore"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BOMB_FILES))
+def test_an_alias_bomb_is_refused_at_its_first_anchor(tmp_path: Path, kind: str) -> None:
+    text, command = BOMB_FILES[kind]
+    path = tmp_path / f"bomb_{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "&" in x)
+    message = assert_input_error(run(*command, path), path=path, line=line)
+    assert "anchors and aliases are not supported" in message
+
+
+def test_an_anchor_without_an_alias_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "anchor.yaml"
+    path.write_text("title: &t a title\nsource: s\n", encoding="utf-8")
+    assert "anchors and aliases" in assert_input_error(run("check", path), path=path, line=1)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("[", "]"), ("{", "}"), ("- ", ""), ("{a: ", "}")],
+    ids=["flow-list", "flow-map", "block-list", "flow-map-values"],
+)
+def test_ten_thousand_levels_of_nesting_are_refused(tmp_path: Path, opening: str, closing: str) -> None:
+    depth = 10_000
+    path = tmp_path / "deep.yaml"
+    path.write_text(opening * depth + "x" + closing * depth + "\n", encoding="utf-8")
+    message = assert_input_error(run("check", path), path=path, line=1)
+    assert f"nested deeper than {MAX_DEPTH} levels" in message or "a mapping key must be a plain word" in message
+
+
+def test_nesting_just_past_the_limit_is_refused_and_just_within_is_read(tmp_path: Path) -> None:
+    """The top value is level 0: MAX_DEPTH levels below it are read, one more is refused."""
+    path = tmp_path / "limit.yaml"
+    path.write_text("[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2), encoding="utf-8")
+    with pytest.raises(InputError, match=f"nested deeper than {MAX_DEPTH}"):
+        load_yaml(str(path))
+    path.write_text("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), encoding="utf-8")
+    assert load_yaml(str(path)).kind == "sequence"
+
+
+@pytest.mark.xfail(
+    reason="BUG: nesting deeper than ~30,000 levels (60 KB of '- ', well under MAX_BYTES) crashes argmap with "
+    "SIGSEGV: yamlio composes the whole tree with libyaml's recursive composer before it checks MAX_DEPTH",
+    strict=True,
+)
+def test_a_hundred_thousand_levels_of_block_nesting_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deeper.yaml"
+    path.write_text("- " * 100_000 + "x\n", encoding="utf-8")
+    child = argmap_child("check", path, limit=20)
+    assert child.returncode != -signal.SIGSEGV, "argmap crashed with SIGSEGV"
+    assert f"nested deeper than {MAX_DEPTH} levels" in assert_child_input_error(child, 20)
+
+
+@pytest.mark.xfail(
+    reason="BUG: deep flow nesting is quadratic in libyaml's scanner (10,000 '[' take 0.5 s, 30,000 take 2 s, "
+    "1,000,000, still under MAX_BYTES, take hours), and is only measured after the whole file is parsed",
+    strict=True,
+)
+def test_deep_flow_nesting_under_the_size_limit_is_refused_in_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    depth = 900_000  # 1.8 MB: under MAX_BYTES
+    path.write_text("[" * depth + "]" * depth, encoding="utf-8")
+    assert path.stat().st_size < MAX_BYTES
+    child = argmap_child("check", path, limit=10)
+    assert f"nested deeper than {MAX_DEPTH} levels" in assert_child_input_error(child, 10)
+
+
+@pytest.fixture(scope="module")
+def thirty_megabytes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.yaml"
+    line = b"title: a proposal that goes on and on\n"
+    with path.open("wb") as handle:
+        handle.write(b"source: s\n")
+        for _ in range(30 * 1024 * 1024 // len(line)):
+            handle.write(line)
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["test"], ["explore"], ["explain"], ["whatif", "--set", "lead=us"]],
+    ids=["proposal", "scenario", "space", "explain", "whatif"],
+)
+def test_a_thirty_megabyte_file_is_refused_by_its_size(thirty_megabytes: Path, command: list[str]) -> None:
+    """The size is checked before the file is read: the message gives the size and the limit."""
+    if command[0] == "whatif":
+        args = ["whatif", thirty_megabytes, *command[1:]]
+    else:
+        args = [*command, thirty_megabytes]
+    message = assert_input_error(run(*args), path=thirty_megabytes)
+    size = thirty_megabytes.stat().st_size
+    assert f"file is {size} bytes; the limit is {MAX_BYTES}" in message
+    assert "MemoryError" not in message
+
+
+def test_an_endless_device_is_refused_at_the_limit() -> None:
+    """/dev/zero reports size 0: argmap reads at most the limit plus one byte, then refuses."""
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero on this system")
+    message = assert_input_error(run("check", "/dev/zero"), path="/dev/zero")
+    assert f"larger than the limit of {MAX_BYTES} bytes" in message
+
+
+def test_bytes_that_are_not_utf8_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: t\nsource: s\nnotes: café\n".encode("latin-1"))
+    message = assert_input_error(run("check", path), path=path, line=3)
+    assert "not valid UTF-8" in message
+
+
+@pytest.mark.parametrize("command", ["check", "explain", "sensitivity"])
+def test_a_byte_order_mark_is_accepted(tmp_path: Path, command: str) -> None:
+    plain = GUARANTEED.read_bytes()
+    path = tmp_path / "guaranteed_guarantees.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + plain)
+    with_bom, without = run(command, path), run(command, GUARANTEED)
+    assert with_bom.exit_code == without.exit_code == 0, with_bom.output
+    assert with_bom.stdout.replace(str(path), "P") == without.stdout.replace(str(GUARANTEED), "P")
+
+
+def test_a_tab_inside_a_value_is_text_and_a_tab_as_indentation_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tabs.yaml"
+    path.write_text("title: a\ttitle\nsource: s\nlead:\teuropean\n", encoding="utf-8")
+    proposal = load_proposal(str(path), argmap.Argmap().engine.vocabulary.components)
+    assert proposal.title == "a\ttitle" and ("lead", "european") in proposal.settings
+    path.write_text("title: t\nsource: s\nphases:\n\t- name: x\n", encoding="utf-8")
+    message = assert_input_error(run("check", path), path=path, line=4)
+    assert "tab" in message
+
+
+DUPLICATES = {
+    "proposal-top": ("check", "title: t\nsource: s\nlead: european\nlead: us\n", 4, "lead"),
+    "proposal-phase": (
+        "check",
+        "title: t\nsource: s\nphases:\n  - name: a\n    timing: at_ceasefire\n    set: {lead: us, lead: nato}\n",
+        6,
+        "lead",
+    ),
+    "scenario-case": (
+        "test",
+        "scenarios:\n  - name: a\n    proposal: {title: t, source: s}\n    expect: {credible: true}\n"
+        "    expect: {credible: false}\n",
+        5,
+        "expect",
+    ),
+    "space-choice": ("explore", "title: t\nchoices:\n  us_role: {backstop: 1, backstop: 2}\n", 3, "backstop"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUPLICATES))
+def test_a_duplicate_key_is_an_error_not_last_one_wins(tmp_path: Path, case: str) -> None:
+    command, text, line, key = DUPLICATES[case]
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, encoding="utf-8")
+    message = assert_input_error(run(command, path), path=path, line=line)
+    assert f"{key}: duplicate key" in message
+
+
+# ================================================================ ASP injection
+#: ASP that would change the verdict, or the program, if it were ever pasted into one.
+PAYLOADS = [
+    '"). credible. #show credible/0. %',
+    "x). credible(guaranteed_guarantees). %",
+    "european).\nrisk(low). %",
+    '#include "/etc/passwd".',
+    ":- not credible.",
+    "p(X) :- X = 1..100000000.",
+    "#const max_phases=1000.",
+    '%*! injected(X)\nText: "owned"\n',
+]
+PAYLOAD_IDS = ["close-string", "close-term", "newline", "include", "constraint", "blowup", "const", "docstring"]
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict[str, dict[str, Any]]:
+    return {p.name: verdict(p) for p in (GUARANTEED, EUROPEAN)}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize("field", ["title", "source", "notes"])
+def test_asp_in_free_text_stays_inert(
+    tmp_path: Path, baseline: dict[str, dict[str, Any]], field: str, payload: str
+) -> None:
+    for original in (GUARANTEED, EUROPEAN):
+        path = edited(tmp_path, original, **{field: payload + " and some words"})
+        assert verdict(path) == baseline[original.name], f"{field} changed the verdict of {original.name}"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_the_file_name_stays_inert(tmp_path: Path, baseline: dict[str, dict[str, Any]], payload: str) -> None:
+    """The id defaults to the file name; it never reaches clingo."""
+    name = re.sub(r"[/\x00]", "_", payload)[:100] + ".yaml"
+    path = tmp_path / name
+    path.write_bytes(EUROPEAN.read_bytes())
+    assert verdict(path) == baseline[EUROPEAN.name]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_an_id_is_refused(tmp_path: Path, payload: str) -> None:
+    path = edited(tmp_path, EUROPEAN, id=payload)
+    message = assert_input_error(run("check", path), path=path)
+    assert "error: id: " in message and "is not an identifier" in message
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize("key", ["lead", "guarantors", "us_role", "air_defence"])
+def test_asp_in_a_value_is_refused(tmp_path: Path, key: str, payload: str) -> None:
+    value: Any = payload if key in ("lead", "air_defence") else ["uk", payload]
+    path = edited(tmp_path, EUROPEAN, **{key: value})
+    message = assert_input_error(run("check", path), path=path)
+    assert f"error: {key}: " in message
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_a_key_is_refused(tmp_path: Path, payload: str) -> None:
+    path = edited(tmp_path, EUROPEAN, **{payload: "backstop"})
+    assert "unknown key" in assert_input_error(run("check", path), path=path)
+
+
+def test_asp_in_open_and_phases_is_refused(tmp_path: Path) -> None:
+    for changes in (
+        {"open": [PAYLOADS[1]]},
+        {"phases": [{"name": PAYLOADS[0], "timing": "at_ceasefire", "set": {"lead": PAYLOADS[2]}}]},
+        {"phases": [{"name": "a", "timing": PAYLOADS[1]}]},
+        {"phases": [{"name": "a", "timing": "at_ceasefire", "remove": [PAYLOADS[1]]}]},
+    ):
+        path = edited(tmp_path, EUROPEAN, **changes)
+        assert_input_error(run("check", path), path=path)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_a_scenario_name_stays_inert(tmp_path: Path, payload: str) -> None:
+    def report(name: str, variation: str) -> list[tuple[str, list[Any]]]:
+        doc = {
+            "scenarios": [
+                {
+                    "name": name,
+                    "proposal": str(GUARANTEED),
+                    "expect": {"credible": True, "risk": "low"},
+                    "tags": ["x"],
+                },
+                {
+                    "name": name + " 2",
+                    "proposal": {"title": name, "source": name, "lead": "european"},
+                    "variations": [{"name": variation, "expect": {"credible": False}}],
+                },
+            ]
+        }
+        path = tmp_path / "names.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        result = run("test", "--format", "json", path)
+        assert result.exit_code == 0, result.output
+        return [(c["status"], c["mismatches"]) for c in json.loads(result.stdout)["cases"]]
+
+    assert report(payload, payload) == report("plain", "plain")
+
+
+def _explore_json(path: Path) -> dict[str, Any]:
+    result = run("explore", "--format", "json", "--count-limit", "1000", path)
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    return {k: v for k, v in data.items() if k not in ("space", "title")}
+
+
+SPACE = {
+    "title": "t",
+    "fixed": {"lead": "european", "guarantors": ["uk", "france"]},
+    "choices": {"us_role": {"intelligence": 2, "backstop": 3}, "air_defence": {True: 4, False: 0}},
+    "constraints": [{"forbid": {"us_role": "ground_troops"}, "note": "n"}],
+}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_a_design_space_is_refused_or_inert(tmp_path: Path, payload: str) -> None:
+    path = tmp_path / "space.yaml"
+    path.write_text(yaml.safe_dump(SPACE), encoding="utf-8")
+    plain = _explore_json(path)
+    inert = {**SPACE, "title": payload, "notes": payload, "source": payload}
+    inert["constraints"] = [{"forbid": {"us_role": "ground_troops"}, "note": payload}]
+    path.write_text(yaml.safe_dump(inert), encoding="utf-8")
+    assert _explore_json(path) == plain
+    for bad in (
+        {**SPACE, "fixed": {"lead": payload}},
+        {**SPACE, "choices": {"us_role": {payload: 1}}},
+        {**SPACE, "choices": {payload: {"backstop": 1}}},
+        {**SPACE, "constraints": [{"require": {"us_role": payload}}]},
+    ):
+        path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+        assert_input_error(run("explore", path), path=path)
+
+
+WHATIF_ATTACKS = [
+    ("--set", "us_role={}"),
+    ("--set", "{}=backstop"),
+    ("--add", "guarantors={}"),
+    ("--unset", "{}"),
+    ("--unset", "us_role={}"),
+    ("--open", "{}"),
+    ("--reject-claim", "{}"),
+    ("--as-of", "{}"),
+    ("--as-of-actor", "us={}"),
+    ("--as-of-actor", "{}=2025-02-28"),
+    ("--stance", "{}.coalition_guarantees=accept"),
+    ("--stance", "russia.{}=accept"),
+    ("--stance", "russia.coalition_guarantees={}"),
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize(("option", "template"), WHATIF_ATTACKS, ids=[f"{o}:{t}" for o, t in WHATIF_ATTACKS])
+def test_asp_in_a_whatif_change_is_refused(option: str, template: str, payload: str) -> None:
+    value = template.format(payload.replace("=", "").replace(".", ""))
+    assert_input_error(run("whatif", EUROPEAN, f"{option}={value}"))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_repair_keep_and_explain_atoms_is_refused(payload: str) -> None:
+    assert "--keep" in assert_input_error(run("repair", EUROPEAN, "--keep", payload))
+    for option in ("--why", "--why-not"):
+        result = run("explain", EUROPEAN, option, payload)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("argmap: error: ")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+def test_asp_in_a_keyword_expression_is_only_words(payload: str) -> None:
+    """-k selects cases by substring; ASP in it selects nothing, or is refused as an expression."""
+    result = run("test", "-k", payload, "tests/scenarios")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (1, 2), result.output
+    assert "no scenario case found" in result.stderr or result.stderr.startswith("argmap: error: -k: ")
+
+
+def _af_command() -> bool:
+    try:
+        import argmap.cli.af  # noqa: F401
+    except ImportError:
+        return False
+    return "af" in main.commands
+
+
+@pytest.mark.skipif(not _af_command(), reason="`argmap af` does not exist in this tree")
+@pytest.mark.parametrize("payload", PAYLOADS, ids=PAYLOAD_IDS)
+@pytest.mark.parametrize("fmt", ["apx", "tgf"])
+def test_asp_in_a_framework_argument_name_is_refused(tmp_path: Path, payload: str, fmt: str) -> None:
+    name = payload.replace("\n", " ")
+    text = f"arg(a).\narg({name}).\natt(a,b).\n" if fmt == "apx" else f"a\n{name}\n#\na b\n"
+    path = tmp_path / f"framework.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    message = assert_input_error(run("af", "-s", "GR", "-t", "SE", path), path=path, line=2)
+    assert "argument name" in message or "apx fact" in message or "words on an argument line" in message
+    message = assert_input_error(run("af", "-s", "GR", "-t", "DC", "-a", payload, "tests/data/af/sample.apx"))
+    assert "--arg" in message
+
+
+# ================================================================ user rule files (--kb)
+BLOWUPS = {
+    "range": ("% a range of a hundred million\np(X) :- X = 1..100000000.\n", 2),
+    "recursion": ("% an unbounded recursion\nn(0).\nn(X+1) :- n(X).\n", 3),
+}
+#: Seconds before a child is killed.  With --timeout 3 the probe gives up after 3 s; the rest is
+#: starting Python and grounding the shipped knowledge base (about 1 s).
+KB_LIMIT = 10.0
+
+
+@pytest.mark.parametrize("kind", sorted(BLOWUPS))
+def test_a_rule_file_whose_grounding_blows_up_is_stopped_at_the_timeout(tmp_path: Path, kind: str) -> None:
+    text, line = BLOWUPS[kind]
+    bad = tmp_path / "bad.lp"
+    bad.write_text(text, encoding="utf-8")
+    child = argmap_child(
+        "--timeout", "3", "check", "--kb", MAIN_LP, "--kb", bad, GUARANTEED.relative_to(ROOT), limit=KB_LIMIT
+    )
+    message = assert_child_input_error(child, KB_LIMIT)
+    assert message.startswith(f"argmap: {bad}:{line}: error: grounding did not finish within 3 s"), message
+
+
+#: Every command that takes --kb, with the arguments it needs besides.
+KB_COMMANDS = {
+    "claims": [],
+    "explain": [GUARANTEED],
+    "whatif": [GUARANTEED, "--set", "lead=us"],
+    "repair": [EUROPEAN],
+    "sensitivity": [GUARANTEED],
+    "explore": [ROOT / "spaces" / "coalition_packages.yaml"],
+    "test": [ROOT / "tests" / "scenarios" / "models.yaml"],
+    "lint": [],
+    "schema": ["proposal"],
+}
+if _af_command() and "af-kb" in main.commands:
+    KB_COMMANDS["af-kb"] = []
+UNGUARDED = {"lint", "schema", "af-kb"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(
+            c,
+            marks=pytest.mark.xfail(
+                reason=f"BUG: `argmap {c} --kb` grounds the user's rule files without guard.probe, so "
+                "--timeout is ignored and a blow-up runs until memory runs out",
+                strict=True,
+            ),
+        )
+        if c in UNGUARDED
+        else c
+        for c in sorted(KB_COMMANDS)
+    ],
+)
+def test_every_command_with_kb_stops_a_grounding_blowup(tmp_path: Path, command: str) -> None:
+    bad = tmp_path / "bad.lp"
+    bad.write_text(BLOWUPS["range"][0], encoding="utf-8")
+    child = argmap_child("--timeout", "3", command, "--kb", MAIN_LP, "--kb", bad, *KB_COMMANDS[command], limit=KB_LIMIT)
+    message = assert_child_input_error(child, KB_LIMIT)
+    assert message.startswith(f"argmap: {bad}:2: error: grounding did not finish within 3 s"), message
+
+
+@pytest.mark.xfail(
+    reason="BUG: kb._Tracer.visit keeps str(stm) of the whole pooled statement for every rule the pool unfolds "
+    "to, so a pool of N alternatives costs N^2 time and memory: 30,000 alternatives (a 170 KB rule file) "
+    "take more than 1.5 GB and 30 s, 100,000 more than 20 GB",
+    strict=True,
+)
+def test_a_rule_file_with_a_large_pool_loads(tmp_path: Path) -> None:
+    rules = tmp_path / "pool.lp"
+    rules.write_text("% one fact, pooled 30,000 ways\nitem(" + ";".join(map(str, range(30_000))) + ").\n")
+    child = argmap_child("check", "--kb", MAIN_LP, "--kb", rules, GUARANTEED, limit=KB_LIMIT)
+    assert child.returncode == 0, f"exit {child.returncode} after {child.seconds:.0f} s (None: killed): {child.stderr}"
+
+
+BROKEN_RULES = {
+    "unsafe": ("q(X) :- not r(X).\nr(a).\n", 1, 1, ["unsafe variables in", "'X' is unsafe"]),
+    "syntax": ("r(a).\nq(X :- r(X).\n", 2, 5, ["syntax error, unexpected :-"]),
+    "unsafe-head": ("r(a).\n\nq(X, Y) :- r(X).\n", 3, 1, ["unsafe variables in", "'Y' is unsafe"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_RULES))
+@pytest.mark.parametrize("command", ["check", "lint"])
+def test_a_broken_rule_file_is_reported_at_file_line_col(tmp_path: Path, kind: str, command: str) -> None:
+    text, line, col, phrases = BROKEN_RULES[kind]
+    bad = tmp_path / f"{kind}.lp"
+    bad.write_text(text, encoding="utf-8")
+    if command == "check":
+        message = assert_input_error(run("check", "--kb", MAIN_LP, "--kb", bad, GUARANTEED), path=bad)
+        assert message.startswith(f"argmap: {bad}:{line}:{col}: error: "), message
+    else:
+        result = run("lint", "--kb", MAIN_LP, "--kb", bad)
+        assert result.exit_code == 1, result.output
+        (message,) = [x for x in result.stdout.splitlines() if " AM010 " in x]
+        assert message.startswith(f"{bad}:{line}: AM010 "), message
+    for phrase in phrases:
+        assert phrase in message
+
+
+def test_an_undefined_predicate_is_linted_and_check_still_runs(tmp_path: Path) -> None:
+    rules = tmp_path / "undefined.lp"
+    rules.write_text("% uses a predicate no rule defines\nsomething(a) :- nowhere_defined(a).\n", encoding="utf-8")
+    result = run("lint", "--kb", MAIN_LP, "--kb", rules)
+    assert result.exit_code == 1, result.output
+    found = [x for x in result.stdout.splitlines() if " AM006 " in x]
+    assert found == [
+        f"{rules}:2: AM006 nowhere_defined/1 is used here but defined nowhere "
+        "(no rule head, fact, #external or #defined declares it)"
+    ]
+    checked = run("check", "--kb", MAIN_LP, "--kb", rules, GUARANTEED)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout == run("check", GUARANTEED).stdout
+
+
+# ================================================================ paths
+FILE_COMMANDS = {
+    "check": ["check", "{}"],
+    "explain": ["explain", "{}"],
+    "whatif": ["whatif", "{}", "--set", "lead=us"],
+    "repair": ["repair", "{}"],
+    "sensitivity": ["sensitivity", "{}"],
+    "explore": ["explore", "{}"],
+    "test": ["test", "{}"],
+    "kb": ["check", "--kb", "{}", str(GUARANTEED)],
+    "lint-source": ["lint", "--source", "{}"],
+}
+
+
+def _args(command: str, path: Path | str) -> list[str]:
+    return [a.replace("{}", str(path)) for a in FILE_COMMANDS[command]]
+
+
+@pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
+def test_a_path_that_does_not_exist_is_bad_input(tmp_path: Path, command: str) -> None:
+    missing = tmp_path / "no" / "such.yaml"
+    message = assert_input_error(run(*_args(command, missing)), path=missing)
+    assert "no such" in message
+
+
+@pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
+def test_a_folder_instead_of_a_file_is_bad_input(tmp_path: Path, command: str) -> None:
+    (tmp_path / "notes.txt").write_text("not a proposal", encoding="utf-8")
+    result = run(*_args(command, tmp_path))
+    if command == "test":  # a folder of scenario files is what `test` takes; this one holds none
+        assert result.exit_code == 1 and "no scenario case found" in result.stderr, result.output
+        return
+    assert result.exit_code == 2, result.output
+    if command in ("kb", "lint-source"):  # click refuses a folder for these options
+        assert "is a directory" in result.stderr
+    else:
+        message = assert_input_error(result, path=tmp_path)
+        assert "directory" in message or "folder has no" in message or "no scenario" in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode, so chmod 000 proves nothing")
+@pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
+def test_an_unreadable_file_is_bad_input(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "locked.yaml"
+    path.write_bytes(GUARANTEED.read_bytes())
+    path.chmod(0)
+    try:
+        message = assert_input_error(run(*_args(command, path)), path=path)
+        assert "cannot read" in message or "Permission denied" in message
+    finally:
+        path.chmod(0o644)
+
+
+def test_schema_output_into_a_missing_folder_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.json"
+    message = assert_input_error(run("schema", "proposal", "-o", target), path=target)
+    assert "the folder does not exist" in message
+    assert not target.parent.exists()
+    result = run("schema", "proposal", "-o", "/nonexistent/x.json")
+    assert "the folder does not exist" in assert_input_error(result, path="/nonexistent/x.json")
+    assert not Path("/nonexistent/x.json").exists()
+
+
+def test_schema_output_onto_a_folder_writes_nothing(tmp_path: Path) -> None:
+    result = run("schema", "proposal", "-o", tmp_path)
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    assert list(tmp_path.iterdir()) == []
