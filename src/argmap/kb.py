@@ -288,8 +288,9 @@ class _Tracer:
         loc = stm.location
         info_file = _relative(loc.begin.filename, self.root)
         extras: list[ast.AST] = []
+        text = str(stm)  # once per statement: a pool may unfold it into thousands of rules
         for rule in stm.unpool():
-            info = RuleInfo(len(self.index.rules), info_file, loc.begin.line, loc.begin.column, str(stm))
+            info = RuleInfo(len(self.index.rules), info_file, loc.begin.line, loc.begin.column, text)
             head = rule.head
             if (
                 not rule.body

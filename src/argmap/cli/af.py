@@ -6,7 +6,7 @@ import click
 
 from .. import af
 from ..render import dumps
-from .main import format_option, main, out
+from .main import format_option, main, out, probe_kb
 
 
 class _Upper(click.Choice):
@@ -82,6 +82,7 @@ def af_command(
 def af_kb(semantics: tuple[str, ...], kb: tuple[str, ...], fmt: str) -> None:
     """Which of the article's positions each semantics accepts, sceptically or credulously."""
     chosen = list(dict.fromkeys(semantics)) or list(af.ICCMA_SEMANTICS)
+    probe_kb(kb)
     article = af.load_article(list(kb) or None)
     report = af.acceptance(article.framework, chosen)
     if fmt == "json":

@@ -7,11 +7,10 @@ import os
 import click
 
 from .. import render
-from ..engine import Engine
 from ..fileio import atomic_write
 from ..lint import CODES, ERROR, failing, lint
 from ..schema import KINDS, dumps, generate
-from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, out
+from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_kb, out, probe_kb
 
 DEFAULT_PROPOSALS = "proposals"
 _CODES_HELP = "\b\nCodes:\n" + "\n".join(f"  {code}  {sev:7}  {what}" for code, (sev, what) in CODES.items())
@@ -40,6 +39,7 @@ def lint_command(kb: tuple[str, ...], source: str | None, proposals: str | None,
     """
     if proposals is None and os.path.isdir(DEFAULT_PROPOSALS):
         proposals = DEFAULT_PROPOSALS
+    probe_kb(kb)
     findings = lint(list(kb) or None, source=source, proposals=proposals)
     if fmt == "json":
         out(render.dumps([f.as_json() for f in findings]))
@@ -64,7 +64,7 @@ def lint_command(kb: tuple[str, ...], source: str | None, proposals: str | None,
 )
 def schema_command(kind: str, kb: tuple[str, ...], output: str | None) -> None:
     """Print the JSON Schema of a proposal or scenario file, generated from the knowledge base's vocabulary."""
-    text = dumps(generate(kind, Engine(list(kb) or None).vocabulary))
+    text = dumps(generate(kind, open_kb(kb).engine.vocabulary))
     if output:
         atomic_write(output, text)
     else:

@@ -64,10 +64,15 @@ def timeout() -> float | None:
     return obj.get("timeout") if isinstance(obj, dict) else None
 
 
-def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
-    """The knowledge base: argmap's own, or the user's files, first ground under a hard limit."""
+def probe_kb(kb: tuple[str, ...]) -> None:
+    """Ground the user's rule files once in a child process under a hard limit (no-op for argmap's own)."""
     if kb:
         guard.probe(kb, seconds=timeout() or guard.GROUND_SECONDS)
+
+
+def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
+    """The knowledge base: argmap's own, or the user's files, first ground under a hard limit."""
+    probe_kb(kb)
     return Argmap(list(kb) or None, trace=trace, timeout=timeout())
 
 
