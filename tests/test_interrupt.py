@@ -104,6 +104,27 @@ elif hook in ("solve", "ground"):
 
     setattr(clingo.Control, hook, wrapper)
 
+elif hook == "ground-command":
+    # A command that grounds the given rule files in argmap's own process (no probe first),
+    # under argmap's CLI; the signal arrives while clingo grounds.
+    import click
+    import clingo
+    from argmap.api import Argmap
+    from argmap.cli.main import main
+
+    real_ground = clingo.Control.ground
+
+    def ground(self, *a, **k):
+        started()
+        return real_ground(self, *a, **k)
+
+    clingo.Control.ground = ground
+
+    @main.command("ground-kb")
+    @click.argument("files", nargs=-1)
+    def ground_kb(files):
+        Argmap(list(files))
+
 elif hook == "unpool":
     # The real command; the signal arrives while clingo unpools a big pooled rule of a file named *pool.lp
     # (clingo calls back into Python for every rule it makes, so the signal lands inside a callback).
@@ -431,14 +452,15 @@ def test_a_signal_during_a_long_solve_ends_argmap(tmp_path: Path, sig: signal.Si
     assert outcome.returncode == EXIT[sig][0], f"exit {outcome.returncode} (None: still running 20 s after {sig.name})"
 
 
-def test_sigterm_during_a_long_grounding_ends_argmap(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", SIGNALS, ids=SIGNAL_IDS)
+def test_a_signal_during_a_long_grounding_ends_argmap(tmp_path: Path, sig: signal.Signals) -> None:
     rules = tmp_path / "slow.lp"
     rules.write_text(SLOW_GROUND, encoding="utf-8")
-    # `lint` grounds in argmap's own process (no probe), so the signal lands inside clingo's ground().
-    outcome = interrupt(
-        "ground", ["lint", "--kb", str(ROOT / "rules" / "main.lp"), "--kb", str(rules)], signal.SIGTERM, grace=20.0
-    )
-    assert outcome.returncode == 143, f"exit {outcome.returncode} (None: still running 20 s after SIGTERM)"
+    # Every command probes --kb files in a child process first; this one grounds in argmap's own
+    # process, so the signal lands inside clingo's ground().
+    outcome = interrupt("ground-command", ["ground-kb", str(ROOT / "rules" / "main.lp"), str(rules)], sig, grace=20.0)
+    assert outcome.returncode == EXIT[sig][0], f"exit {outcome.returncode} (None: still running 20 s after {sig.name})"
+    assert outcome.stderr.strip() == EXIT[sig][1]
 
 
 def test_sigterm_during_a_parallel_check_ends_argmap_and_its_workers(tmp_path: Path) -> None:

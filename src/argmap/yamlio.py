@@ -142,14 +142,25 @@ def load_yaml(path: str, text: str | None = None) -> Node:
 
 
 def _refuse_anchors(path: str, text: str) -> None:
-    """Anchors and aliases are refused outright (no alias bombs, no aliased keys)."""
+    """Anchors and aliases are refused outright (no alias bombs, no aliased keys), and nesting
+    deeper than MAX_DEPTH is refused here, from the event stream, before any tree is built
+    (composing a deep tree recurses, and can crash the process)."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_LOADER):
+            mark = event.start_mark
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
                 raise InputError(
                     "anchors and aliases are not supported", path=path, line=mark.line + 1, column=mark.column + 1
                 )
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the top value is level 0
+                    raise InputError(
+                        f"nested deeper than {MAX_DEPTH} levels", path=path, line=mark.line + 1, column=mark.column + 1
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
     except yaml.YAMLError:
         return  # reported with its position by the parse that follows
 
