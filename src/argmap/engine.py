@@ -52,6 +52,16 @@ def interrupt_all() -> None:
         ctl.interrupt()
 
 
+#: Non-zero while a helper thread is grounding.
+_GROUNDING: list[int] = []
+
+
+def grounding_in_progress() -> bool:
+    """Whether a helper thread is inside clingo's grounder (the process must then exit without
+    finalising the interpreter, or the thread crashes it)."""
+    return bool(_GROUNDING)
+
+
 def defer_signal(signum: int) -> bool:
     """Called by a signal handler: if a solve is running, interrupt it and keep the signal
     for later (raising inside clingo's callbacks would abort the process); True if deferred."""
@@ -173,9 +183,11 @@ class Engine:
                 failure.append(exc)
 
         worker = threading.Thread(target=work, name="argmap-ground", daemon=True)
+        _GROUNDING.append(1)
         worker.start()
         while worker.is_alive():
             worker.join(_SLICE)
+        _GROUNDING.pop()
         if failure:
             if isinstance(failure[0], RuntimeError):
                 raise self._log.error("the knowledge base does not ground") from None

@@ -118,6 +118,13 @@ def load_yaml(path: str, text: str | None = None) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own (higher) limit, met while scanning ahead
+            raise InputError(
+                f"nested deeper than {MAX_DEPTH} levels",
+                path=path,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from None
         raise InputError(
             f"invalid YAML: {problem}",
             path=path,

@@ -17,10 +17,20 @@ import click
 
 from .. import guard
 from ..api import Argmap
-from ..engine import defer_signal, interrupt_all
+from ..engine import defer_signal, grounding_in_progress, interrupt_all
 from ..errors import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _leave(ctx: click.Context, code: int) -> None:
+    """Exit with `code`; if clingo is still grounding in a helper thread, without finalising the
+    interpreter (which would crash that thread), once the output is flushed."""
+    if grounding_in_progress():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    ctx.exit(code)
 
 
 class _Group(click.Group):
@@ -34,10 +44,10 @@ class _Group(click.Group):
             ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("argmap: interrupted", err=True)
-            ctx.exit(130)
+            _leave(ctx, 130)
         except _SigtermError:
             click.echo("argmap: terminated", err=True)
-            ctx.exit(143)
+            _leave(ctx, 143)
 
 
 def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
