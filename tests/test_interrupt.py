@@ -18,6 +18,7 @@ with 143 or 130, promptly, and leave no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -185,7 +186,7 @@ def interrupt(
     try:
         seen = _wait_for_started(proc, timeout=60)
         if not seen:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the session: a probe's child too
             out, err = proc.communicate()
             pytest.fail(f"the child never reached the hook {hook!r}: exit {proc.returncode}\n{out}\n{err}")
         time.sleep(delay)  # inside the pause
@@ -439,6 +440,44 @@ def test_sigterm_while_a_kb_file_is_probed_ends_the_probe_too(tmp_path: Path) ->
             proc.communicate()
 
 
+@pytest.mark.xfail(
+    reason="BUG: the --kb probe's child (python -m argmap.guard) has a memory limit but no time limit of its "
+    "own: when argmap is killed outright (SIGKILL, the OOM killer, a CI timeout), the parent's timeout dies "
+    "with it and the child grounds on forever (RLIMIT_CPU or PR_SET_PDEATHSIG in the child would end it)",
+    strict=True,
+)
+def test_the_probe_does_not_outlive_a_killed_argmap(tmp_path: Path) -> None:
+    bad = tmp_path / "slow.lp"
+    bad.write_text(SLOW_GROUND, encoding="utf-8")
+    args = ["--timeout", "5", "check", "--kb", str(ROOT / "rules" / "main.lp"), "--kb", str(bad), "proposals"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HARNESS, "probe", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_limit_memory,
+    )
+    try:
+        assert _wait_for_started(proc, timeout=60)
+        time.sleep(1.0)  # the probe's child is grounding by now
+        proc.kill()  # argmap only, as the OOM killer would
+        proc.communicate(timeout=10)
+        deadline = time.monotonic() + 10  # twice the --timeout the probe was given
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the probe's child is still grounding 10 s after argmap was killed")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 # Python runs signal handlers only between its own instructions, never inside clingo's solve or
 # ground; argmap's signal watchdog interrupts a running solve (Control.interrupt) and grounds in a
 # helper thread, so both end promptly.
@@ -469,26 +508,48 @@ def test_a_signal_during_a_long_grounding_ends_argmap(tmp_path: Path, sig: signa
     assert outcome.stderr.strip() == EXIT[sig][1]
 
 
-@pytest.mark.xfail(
-    reason="timing-dependent: in a fresh environment no worker had started solving within the wait; "
-    "passes on the development machine",
-    strict=False,
-)
+def _session(sid: int) -> dict[int, float]:
+    """The processes of session `sid`, with the CPU seconds each has used (from /proc)."""
+    found: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # fields after the name: state, ppid, pgrp, session, ...
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to watch the workers")
 def test_sigterm_during_a_parallel_check_ends_argmap_and_its_workers(tmp_path: Path) -> None:
+    """Workers found by their session, not by a marker, so that the test holds whether the pool
+    forks its workers (which then inherit argmap's handlers) or spawns them."""
     rules = tmp_path / "pigeons.lp"
     rules.write_text(PIGEONS, encoding="utf-8")
     args = ["check", "-j", "2", "--kb", str(ROOT / "rules" / "main.lp"), "--kb", str(rules), "proposals"]
     proc = subprocess.Popen(
-        [sys.executable, "-c", HARNESS, "solve", *args],
+        [sys.executable, "-c", ENTRY, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_limit_memory,
     )
     try:
-        assert _wait_for_started(proc, timeout=60), "no worker started solving"
-        time.sleep(0.5)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:  # two workers, each solving for a second
+            workers = {pid: cpu for pid, cpu in _session(proc.pid).items() if pid != proc.pid}
+            if len(workers) >= 2 and sorted(workers.values())[-2] >= 1.0:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"no two workers were solving: exit {proc.poll()}")
         proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 20
         while proc.poll() is None and time.monotonic() < deadline:
