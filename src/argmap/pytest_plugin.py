@@ -2,8 +2,11 @@
 
 Registered through the ``pytest11`` entry point, so a plain ``pytest`` runs
 every YAML file with a top-level ``scenarios:`` key that lies in a folder
-named ``scenarios``.  One knowledge base is grounded per session (``--argmap-kb``
-chooses another); each case is one solve under assumptions.
+named ``scenarios``.  The knowledge base is the one the project config names
+(``argmap.toml`` or ``[tool.argmap]``, found from the scenario file's folder),
+else the shipped one; ``--argmap-kb`` and ``--argmap-layer`` choose others.
+One knowledge base is grounded per session and config; each case is judged
+on it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from typing import Any
 
 import pytest
 
+from .analysis.testing import FAILED, run_case
 from .api import Argmap
-from .errors import InputError
-from .render_testing import case_failure_text
-from .scenarios import SCENARIO_SUFFIXES, Case, load_scenarios
-from .testing import FAILED, CaseResult, run_case
+from .io.scenarios import SCENARIO_SUFFIXES, load_scenarios
+from .model.errors import InputError
+from .model.testing import Case, CaseResult
+from .render.testing import case_failure_text
 
-_APP = pytest.StashKey[Argmap]()
+_APP = pytest.StashKey[dict]()
 _TOP = re.compile(r"^scenarios\s*:", re.M)
 
 
@@ -32,7 +36,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="knowledge-base rule file for scenario files (repeatable; default: argmap's own)",
+        help="knowledge-base rule file for scenario files (repeatable; default: the project config's, else argmap's)",
+    )
+    group.addoption(
+        "--argmap-layer",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="rule file layered on the knowledge base for scenario files (repeatable)",
     )
 
 
@@ -48,10 +59,19 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return ScenarioFile.from_parent(parent, path=file_path)
 
 
-def _app(config: pytest.Config) -> Argmap:
+def _app(config: pytest.Config, path: Path) -> Argmap:
+    """The knowledge base for a scenario file: one per project config, built once per session."""
+    from .io import config as project
+
+    found = project.find(str(path.parent))
     if _APP not in config.stash:
-        config.stash[_APP] = Argmap(config.getoption("argmap_kb") or None, trace=True)
-    return config.stash[_APP]
+        config.stash[_APP] = {}
+    apps: dict[str | None, Argmap] = config.stash[_APP]
+    if found.path not in apps:
+        apps[found.path] = Argmap(
+            config.getoption("argmap_kb") or None, layers=config.getoption("argmap_layer") or (), config=found
+        )
+    return apps[found.path]
 
 
 class ScenarioMismatchError(Exception):
@@ -62,9 +82,9 @@ class ScenarioMismatchError(Exception):
 
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        app = _app(self.config)
+        app = _app(self.config, self.path)
         try:
-            cases = load_scenarios(str(self.path), app.engine.vocabulary).cases
+            cases = load_scenarios(str(self.path), app.traced.vocabulary).cases  # the engine the cases run on
         except InputError as exc:
             raise self.CollectError(str(exc)) from None
         for case in cases:
@@ -80,7 +100,7 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         if self.case.skip:
             pytest.skip(self.case.skip)
-        result = run_case(_app(self.config), self.case)
+        result = run_case(_app(self.config, self.path).traced, self.case)
         if result.status == FAILED:
             raise ScenarioMismatchError(result)
 

@@ -1,37 +1,29 @@
-"""The article's own framework (facts/af.lp): which of its positions stand.
+"""A knowledge base's own argumentation framework: which of its positions stand.
 
-facts/af.lp ties each argument to a claim of facts/claims.lp
-(``af_arg(Argument, Claim)``), names who holds it (``af_by/2``) and lists the
-attacks (``af_att/2``).  It is a knowledge-base file, loaded like the rest of
-the knowledge base; its arguments are then reasoned about like any framework.
+A knowledge base may tie arguments to its claims (``af_arg(Argument, Claim)``),
+name who holds them (``af_by/2``) and list the attacks (``af_att/2``); the
+shipped one does in facts/af.lp.  The facts come from the knowledge base as
+argmap loads it (the caller reads them from the engine); the arguments are
+then reasoned about like any framework.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import clingo
 
-from ..errors import InputError
+from ..model.errors import InputError
+from .codes import ICCMA_SEMANTICS
 from .framework import Extension, Framework
-from .reasoner import ICCMA_SEMANTICS, reasoner
-
-
-def default_files() -> list[str]:
-    """facts/claims.lp and facts/af.lp as shipped: in the wheel, or in the source tree."""
-    package = Path(__file__).resolve().parent.parent
-    for facts in (package / "kb" / "facts", package.parent.parent / "facts"):
-        if (facts / "af.lp").is_file() and (facts / "claims.lp").is_file():
-            return [str(facts / "claims.lp"), str(facts / "af.lp")]
-    raise InputError("cannot find the article's framework; pass --kb FILE", expected="facts/af.lp")
+from .limits import Deadline
+from .semantics import reasoner
 
 
 @dataclass(frozen=True)
 class Position:
-    """One argument of the article's framework."""
+    """One argument of a knowledge base's framework."""
 
     id: str
     claim: str
@@ -74,33 +66,20 @@ def _constant(symbol: clingo.Symbol) -> bool:
     return symbol.type == clingo.SymbolType.Function and not symbol.arguments and bool(symbol.name)
 
 
-def load_article(files: Sequence[str] | None = None) -> ArticleFramework:
-    """Load af_arg/2, af_by/2 and af_att/2 (and the claims they cite) and check them."""
-    paths = list(files) if files else default_files()
-    messages: list[str] = []
-    ctl = clingo.Control(["--warn=none"], logger=lambda _code, text: messages.append(text.strip()))
-    for path in paths:
-        if not os.path.isfile(path):
-            raise InputError("no such file", path=path)
-        try:
-            ctl.load(path)
-        except RuntimeError:
-            raise InputError(messages[0] if messages else "cannot parse the file", path=path) from None
-    try:
-        ctl.ground([("base", [])])
-    except RuntimeError:
-        raise InputError(messages[0] if messages else "cannot ground the knowledge base", path=paths[-1]) from None
-    where = ", ".join(paths)
+def framework_of(facts: Callable[[str, int], Sequence[clingo.Symbol]], where: str) -> ArticleFramework:
+    """A knowledge base's own framework from its facts: ``af_arg(Argument, Claim)``,
+    ``af_by(Argument, Who)`` and ``af_att(Attacker, Attacked)`` (each argument names a claim).
 
-    facts: dict[tuple[str, int], list[clingo.Symbol]] = {}
-    for atom in ctl.symbolic_atoms:
-        if atom.is_fact:
-            facts.setdefault((atom.symbol.name, len(atom.symbol.arguments)), []).append(atom.symbol)
-    claims = {_text(s.arguments[0]) for s in facts.get(("claim", 2), [])}
-    paraphrases = {_text(s.arguments[0]): _text(s.arguments[1]) for s in facts.get(("paraphrase", 2), [])}
+    `facts(name, arity)` gives the ground facts of a predicate; `where` names the
+    knowledge base in messages.
 
+    Raises:
+        InputError: no af_arg/2 facts, or one that names no argument or claim.
+    """
+    claims = {_text(s.arguments[0]) for s in facts("claim", 2)}
+    paraphrases = {_text(s.arguments[0]): _text(s.arguments[1]) for s in facts("paraphrase", 2)}
     grounds: dict[str, str] = {}
-    for s in sorted(facts.get(("af_arg", 2), [])):
+    for s in sorted(facts("af_arg", 2)):
         arg, claim = s.arguments
         if not _constant(arg) or not _constant(claim):
             raise InputError(f"{s}: the argument and its claim must be identifiers", path=where)
@@ -112,32 +91,36 @@ def load_article(files: Sequence[str] | None = None) -> ArticleFramework:
             raise InputError(f"{s}: {claim.name} is not a claim of the knowledge base", path=where)
         grounds[arg.name] = claim.name
     if not grounds:
-        raise InputError("no af_arg/2 facts: the knowledge base has no argumentation framework", path=where)
-
+        raise InputError(
+            "the knowledge base has no argumentation framework",
+            path=where,
+            expected="af_arg(Argument, Claim) and af_att(Attacker, Attacked) facts",
+        )
     holders: dict[str, list[str]] = {}
     attacks: list[tuple[str, str]] = []
-    for s in sorted(facts.get(("af_by", 2), [])):
+    for s in sorted(facts("af_by", 2)):
         if _text(s.arguments[0]) not in grounds:
             raise InputError(f"{s}: {s.arguments[0]} is not an argument (no af_arg/2 fact)", path=where)
         holders.setdefault(_text(s.arguments[0]), []).append(_text(s.arguments[1]))
-    for s in sorted(facts.get(("af_att", 2), [])):
+    for s in sorted(facts("af_att", 2)):
         a, b = (_text(t) for t in s.arguments)
         for name in (a, b):
             if name not in grounds:
                 raise InputError(f"{s}: {name} is not an argument (no af_arg/2 fact)", path=where)
         attacks.append((a, b))
-
     names = sorted(grounds)
-    framework = Framework.build(names, attacks, path=paths[-1], fmt="kb")
+    framework = Framework.build(names, attacks, path=where, fmt="kb")
     positions = {n: Position(n, grounds[n], tuple(holders.get(n, ())), paraphrases.get(grounds[n], "")) for n in names}
-    return ArticleFramework(framework, positions, tuple(paths))
+    return ArticleFramework(framework, positions, (where,))
 
 
-def acceptance(framework: Framework, semantics: Sequence[str] = ICCMA_SEMANTICS) -> list[Acceptance]:
+def acceptance(
+    framework: Framework, semantics: Sequence[str] = ICCMA_SEMANTICS, deadline: Deadline | None = None
+) -> list[Acceptance]:
     """For each semantics: the extensions, and the credulously and sceptically accepted arguments."""
     report = []
     for name in semantics:
-        engine = reasoner(framework, name)
+        engine = reasoner(framework, name, deadline)
         credulous, sceptical = engine.acceptance()
         report.append(Acceptance(name, tuple(engine.extensions()), credulous, sceptical))
     return report

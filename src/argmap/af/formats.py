@@ -1,35 +1,44 @@
 """Reading argumentation frameworks in the standard ICCMA formats.
 
-- ``apx`` (ASPARTIX, ICCMA 2015-2021): one fact a line, ``arg(a).`` or
-  ``att(a,b).``; blank lines and ``%`` comments are allowed.
+- ``apx`` (ASPARTIX, ICCMA 2015-2021): facts ``arg(a).`` and ``att(a,b).``,
+  read as clingo (ASPARTIX's own reader) reads them: any whitespace between
+  and inside facts, several facts on a line, ``%`` comments to the end of a
+  line and ``%* ... *%`` block comments.
 - ``tgf`` (Trivial Graph Format, ICCMA 2015-2021): one argument a line, then
   a line ``#``, then one attack ``a b`` a line.
 - ``i23`` (ICCMA 2023): a header ``p af N`` (the arguments are 1..N), then one
-  attack ``i j`` a line; lines starting with ``#`` are comments.
+  attack ``i j`` a line; ``#`` starts a comment, at the start of a line,
+  indented, or after an attack or the header.
 
 The text is parsed here, in Python, and never becomes ASP: every argument name
 is checked against :data:`~argmap.af.framework.NAME`, and clingo later sees only
-numbers.  Every error names the file and line (:class:`~argmap.errors.InputError`).
+numbers.  Every error names the file and line (:class:`~argmap.model.errors.InputError`).
+Only regular files are read (a FIFO or a device is an input error, not a hang).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
+from collections.abc import Callable
 
-from ..errors import InputError, closest, one_of
-from ..yamlio import read_text
+from ..model.errors import InputError, closest, one_of
+from .codes import FORMATS
 from .framework import MAX_NAME, NAME, Framework
+from .limits import Deadline
 
-FORMATS = ("apx", "tgf", "i23")
 #: File extensions and the format each stands for.
 EXTENSIONS = {".apx": "apx", ".tgf": "tgf", ".af": "i23", ".i23": "i23"}
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ARGUMENTS = 1_000_000
+#: How many lines or facts the parsers read between two looks at the deadline.
+_CHECK_EVERY = 1 << 16
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
-_APX = re.compile(r"(arg|att)\s*\(\s*([^()]*?)\s*\)\s*\.")
-_APX_LINE = re.compile(r"^\s*(?:(?P<fact>[a-z]+\s*\([^()]*\)\s*\.)\s*)?(?:%.*)?$")
+_APX_COMMENT = re.compile(r"%\*.*?\*%|%[^\n]*", re.DOTALL)
+_APX_FACT = re.compile(r"\s*([a-z][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*\.")
+_APX_JUNK = re.compile(r"\s*(\S[^\n]{0,39})")
 
 
 def detect_format(path: str, fmt: str | None = None) -> str:
@@ -48,42 +57,70 @@ def detect_format(path: str, fmt: str | None = None) -> str:
     )
 
 
-def read_framework(path: str, fmt: str | None = None) -> Framework:
+def read_framework(path: str, fmt: str | None = None, deadline: Deadline | None = None) -> Framework:
     """Read and check a framework file (format from `fmt` or the file's extension)."""
     fmt = detect_format(path, fmt)
-    return parse_framework(read_text(path, max_bytes=MAX_BYTES), fmt, path)
+    return parse_framework(_read_text(path), fmt, path, deadline)
 
 
-def parse_framework(text: str, fmt: str, path: str = "<text>") -> Framework:
-    """Parse framework text in the given format."""
+def _read_text(path: str) -> str:
+    """A regular UTF-8 file of at most MAX_BYTES, or an InputError naming what is wrong."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory, not a file", path=path)
+    if not stat.S_ISREG(mode):
+        raise InputError("not a regular file (a FIFO, socket or device)", path=path, expected="a framework file")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is larger than the limit of {MAX_BYTES} bytes", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_framework(text: str, fmt: str, path: str = "<text>", deadline: Deadline | None = None) -> Framework:
+    """Parse framework text in the given format (checking `deadline` as it goes, when given)."""
     parser = {"apx": _parse_apx, "tgf": _parse_tgf, "i23": _parse_i23}.get(fmt)
     if parser is None:
         raise InputError(f"unknown format '{fmt}'", key="--fo", expected=one_of(FORMATS))
-    return parser(text, path)
+    return parser(text, path, deadline or Deadline(path=path))
 
 
-def _name(token: str, path: str, line: int) -> str:
-    if not NAME.fullmatch(token) or len(token) > MAX_NAME:
+def _name(token: str, path: str, line: Callable[[int], int], at: int) -> str:
+    """`token` if it is a valid argument name; `line(at)` is where it stands."""
+    if len(token) > MAX_NAME or not NAME.fullmatch(token):
         shown = token if len(token) <= 40 else token[:40] + "..."
         raise InputError(
             f"'{shown}' is not a valid argument name",
             path=path,
-            line=line,
+            line=line(at),
             expected=f"letters, digits and underscores (at most {MAX_NAME})",
         )
     return token
 
 
 def _check_attacks(
-    attacks: list[tuple[str, str, int]], declared: dict[str, int], path: str, what: str
+    attacks: list[tuple[str, str, int]], declared: dict[str, int], path: str, line: Callable[[int], int], what: str
 ) -> list[tuple[str, str]]:
-    for a, b, line in attacks:
+    for a, b, at in attacks:
         for name in (a, b):
             if name not in declared:
                 raise InputError(
                     f"attack {a} -> {b}: argument '{name}' is not declared",
                     path=path,
-                    line=line,
+                    line=line(at),
                     expected=what,
                     suggestion=closest(name, declared),
                 )
@@ -91,43 +128,73 @@ def _check_attacks(
 
 
 # ------------------------------------------------------------------ apx
-def _parse_apx(text: str, path: str) -> Framework:
+def _blank(comment: re.Match[str]) -> str:
+    """A comment as spaces, its line breaks kept (so that offsets keep their line numbers)."""
+    return re.sub(r"[^\n]", " ", comment.group())
+
+
+def _parse_apx(text: str, path: str, deadline: Deadline) -> Framework:
+    text = _APX_COMMENT.sub(_blank, text)
+
+    def line(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
     declared: dict[str, int] = {}
     attacks: list[tuple[str, str, int]] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = _APX_LINE.match(raw)
-        if line is None:
-            raise InputError(
-                "not an apx fact", path=path, line=number, expected="arg(NAME). or att(NAME,NAME). (one a line)"
-            )
-        fact = line.group("fact")
+    position, end, count = 0, len(text.rstrip()), 0
+    while position < end:
+        fact = _APX_FACT.match(text, position)
         if fact is None:
-            continue
-        m = _APX.fullmatch(fact)
-        if m is None:
-            raise InputError(f"unknown fact '{fact}'", path=path, line=number, expected="arg(NAME). or att(NAME,NAME).")
-        pred, inside = m.groups()
+            junk = _APX_JUNK.match(text, position)
+            at = junk.start(1) if junk else position
+            raise InputError(
+                "not an apx fact" + (f": '{junk.group(1)}'" if junk else ""),
+                path=path,
+                line=line(at),
+                expected="facts arg(NAME). and att(NAME,NAME).",
+            )
+        count += 1
+        if not count & (_CHECK_EVERY - 1):
+            deadline.check("reading the framework")
+        pred, inside = fact.groups()
+        start, position = fact.start(1), fact.end()
         terms = [t.strip() for t in inside.split(",")]
-        if pred == "arg":
-            if len(terms) != 1:
-                raise InputError("arg/1 takes one argument name", path=path, line=number, expected="arg(NAME).")
-            declared.setdefault(_name(terms[0], path, number), number)
+        if pred == "arg" and len(terms) == 1:
+            declared.setdefault(_name(terms[0], path, line, start), start)
             if len(declared) > MAX_ARGUMENTS:
-                raise InputError(f"more than {MAX_ARGUMENTS} arguments", path=path, line=number)
+                raise InputError(f"more than {MAX_ARGUMENTS} arguments", path=path, line=line(start))
+        elif pred == "att" and len(terms) == 2:
+            attacks.append((_name(terms[0], path, line, start), _name(terms[1], path, line, start), start))
+        elif pred in ("arg", "att"):
+            raise InputError(
+                "arg/1 takes one argument name" if pred == "arg" else "att/2 takes two argument names",
+                path=path,
+                line=line(start),
+                expected="arg(NAME)." if pred == "arg" else "att(NAME,NAME).",
+            )
         else:
-            if len(terms) != 2:
-                raise InputError("att/2 takes two argument names", path=path, line=number, expected="att(NAME,NAME).")
-            attacks.append((_name(terms[0], path, number), _name(terms[1], path, number), number))
-    pairs = _check_attacks(attacks, declared, path, "an arg(NAME). fact for each argument an attack names")
+            raise InputError(
+                f"unknown fact '{pred}/{len(terms)}'",
+                path=path,
+                line=line(start),
+                expected="arg(NAME). or att(NAME,NAME).",
+            )
+    pairs = _check_attacks(attacks, declared, path, line, "an arg(NAME). fact for each argument an attack names")
     return Framework.build(declared, pairs, path=path, fmt="apx")
 
 
 # ------------------------------------------------------------------ tgf
-def _parse_tgf(text: str, path: str) -> Framework:
+def _same(number: int) -> int:
+    return number
+
+
+def _parse_tgf(text: str, path: str, deadline: Deadline) -> Framework:
     declared: dict[str, int] = {}
     attacks: list[tuple[str, str, int]] = []
     in_edges = False
     for number, raw in enumerate(text.splitlines(), 1):
+        if not number & (_CHECK_EVERY - 1):
+            deadline.check("reading the framework")
         tokens = raw.split()
         if not tokens:
             continue
@@ -146,7 +213,7 @@ def _parse_tgf(text: str, path: str) -> Framework:
                     line=number,
                     expected="one argument name a line, then '#', then attacks 'a b'",
                 )
-            declared.setdefault(_name(tokens[0], path, number), number)
+            declared.setdefault(_name(tokens[0], path, _same, number), number)
             if len(declared) > MAX_ARGUMENTS:
                 raise InputError(f"more than {MAX_ARGUMENTS} arguments", path=path, line=number)
         else:
@@ -157,19 +224,19 @@ def _parse_tgf(text: str, path: str) -> Framework:
                     line=number,
                     expected="two argument names 'a b'",
                 )
-            attacks.append((_name(tokens[0], path, number), _name(tokens[1], path, number), number))
-    pairs = _check_attacks(attacks, declared, path, "each argument an attack names on a line before '#'")
+            attacks.append((_name(tokens[0], path, _same, number), _name(tokens[1], path, _same, number), number))
+    pairs = _check_attacks(attacks, declared, path, _same, "each argument an attack names on a line before '#'")
     return Framework.build(declared, pairs, path=path, fmt="tgf")
 
 
 # ------------------------------------------------------------------ ICCMA 2023
-def _parse_i23(text: str, path: str) -> Framework:
+def _parse_i23(text: str, path: str, deadline: Deadline) -> Framework:
     size: int | None = None
     attacks: set[tuple[int, int]] = set()
     for number, raw in enumerate(text.splitlines(), 1):
-        if raw.startswith("#"):
-            continue
-        tokens = raw.split()
+        if not number & (_CHECK_EVERY - 1):
+            deadline.check("reading the framework")
+        tokens = raw.split("#", 1)[0].split()
         if not tokens:
             continue
         if tokens[0] == "p":

@@ -7,8 +7,9 @@ format) and referred to inside argmap by their position in
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 #: What an argument name may be: letters, digits and underscores.
@@ -53,9 +54,19 @@ class Framework:
         except ValueError:
             return None
 
+    @functools.cached_property
+    def _rank(self) -> Sequence[int]:
+        """Each position's place in the natural order of the names (ICCMA 2023's 1..N are in order)."""
+        if self.fmt == "i23":
+            return range(len(self.names))
+        rank = [0] * len(self.names)
+        for place, i in enumerate(sorted(range(len(self.names)), key=lambda i: name_key(self.names[i]))):
+            rank[i] = place
+        return rank
+
     def sorted_names(self, extension: Iterable[int]) -> list[str]:
         """The names of an extension's arguments, in natural order."""
-        return sorted((self.names[i] for i in extension), key=name_key)
+        return [self.names[i] for i in sorted(extension, key=self._rank.__getitem__)]
 
     def order(self, extensions: Iterable[Extension]) -> list[Extension]:
         """Extensions in a fixed order: by their sorted member names."""

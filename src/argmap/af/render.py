@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .article import Acceptance, ArticleFramework
 from .framework import Extension, Framework, name_key
-from .reasoner import NAMES
+from .semantics import NAMES
 from .tasks import Answer
+
+if TYPE_CHECKING:  # the article's report only; ICCMA answers need none of it
+    from .article import Acceptance, ArticleFramework
 
 
 def _apx_set(framework: Framework, extension: Extension) -> str:
@@ -63,10 +65,10 @@ def _shown(path: str) -> str:
 
 
 def report_text(article: ArticleFramework, report: Sequence[Acceptance]) -> str:
-    """Which of the article's positions each semantics accepts, as a table."""
+    """Which of the knowledge base's positions each semantics accepts, as a table."""
     fw = article.framework
     lines = [
-        f"The article's argumentation framework: {len(fw)} arguments, {len(fw.attacks)} attacks",
+        f"The knowledge base's argumentation framework: {len(fw)} arguments, {len(fw.attacks)} attacks",
         f"  ({', '.join(_shown(p) for p in article.files)})",
         "",
         "S accepted sceptically (in every extension), c credulously only (in some,",

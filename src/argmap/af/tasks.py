@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InputError, closest, one_of
+from ..model.errors import InputError, closest, one_of
+from .codes import ICCMA_SEMANTICS, TASK_NAMES, TASKS
 from .framework import Extension, Framework
-from .reasoner import ICCMA_SEMANTICS, reasoner
+from .limits import Deadline
+from .semantics import reasoner
 
-TASKS = ("SE", "EE", "DC", "DS")
-TASK_NAMES = {
-    "SE": "some extension",
-    "EE": "every extension",
-    "DC": "credulous acceptance",
-    "DS": "sceptical acceptance",
-}
+__all__ = ["TASKS", "TASK_NAMES", "Answer", "find_argument", "solve"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +44,18 @@ def find_argument(framework: Framework, name: str) -> int:
     return found
 
 
-def solve(framework: Framework, semantics: str, task: str, argument: str | None = None) -> Answer:
-    """Answer `task` (SE, EE, DC, DS) under `semantics` (CO, GR, PR, ST, SST, STG, ID)."""
+def solve(
+    framework: Framework,
+    semantics: str,
+    task: str,
+    argument: str | None = None,
+    *,
+    deadline: Deadline | None = None,
+) -> Answer:
+    """Answer `task` (SE, EE, DC, DS) under `semantics` (CO, GR, PR, ST, SST, STG, ID).
+
+    Within `deadline`, when given: past it, :class:`~argmap.af.limits.TaskTimeoutError`.
+    """
     if semantics not in ICCMA_SEMANTICS:
         raise InputError(f"unknown semantics '{semantics}'", key="--semantics", expected=one_of(ICCMA_SEMANTICS))
     if task not in TASKS:
@@ -58,14 +64,14 @@ def solve(framework: Framework, semantics: str, task: str, argument: str | None 
         raise InputError(f"{task} needs the argument to decide", key="--arg", expected="--arg NAME")
     if task in ("SE", "EE") and argument is not None:
         raise InputError(f"{task} takes no argument", key="--arg", expected="--arg only with DC or DS")
-    engine = reasoner(framework, semantics)
+    position = None if argument is None else find_argument(framework, argument)
+    engine = reasoner(framework, semantics, deadline)
     if task == "SE":
         found = engine.some_extension()
         return Answer(task, semantics, () if found is None else (found,))
     if task == "EE":
         return Answer(task, semantics, tuple(engine.extensions()))
-    assert argument is not None
-    position = find_argument(framework, argument)
+    assert position is not None
     decide = engine.credulous if task == "DC" else engine.sceptical
     accepted, witness = decide(position)
     return Answer(task, semantics, argument=position, accepted=accepted, witness=witness)

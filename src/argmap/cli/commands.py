@@ -1,28 +1,26 @@
-"""The commands.  Each body is one call into the API plus rendering."""
+"""The commands on one proposal or a batch.  Each body parses options, calls the API once, and renders."""
 
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
-from .. import render, render_explain
-from ..engine import Engine
-from ..errors import InputError
-from ..explain import explain as explain_proposal
-from ..repair import GOALS
-from ..repair import repair as run_repair
-from ..sensitivity import sensitivity as run_sensitivity
-from ..whatif import parse_changes
-from ..whatif import whatif as run_whatif
-from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_kb, out
+from ..model.errors import InputError
+from ..render import json as render_json
+from ..render import markdown as render_markdown
+from ..render import text as render_text
+from .root import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, format_option, kb_option, main, open_app, out
+
+PROPOSAL = click.Path()
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @kb_option
-@format_option("text", "json")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when a proposal is not consistent and credible.")
+@format_option("text", "json", "jsonl", "markdown")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when a proposal fails a gate verdict.")
 @click.option(
     "--jobs",
     "-j",
@@ -31,87 +29,156 @@ from .main import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_k
     show_default=True,
     help="Split the batch across N processes (each grounds the knowledge base once).",
 )
-def check(paths: tuple[str, ...], kb: tuple[str, ...], fmt: str, exit_zero: bool, jobs: int) -> None:
-    """Judge proposals (YAML files, or folders of them).
+def check(
+    paths: tuple[str, ...], kb: tuple[str, ...], layers: tuple[str, ...], fmt: str, exit_zero: bool, jobs: int
+) -> None:
+    """Judge proposals (YAML files, or folders of them; default: the project config's proposals).
 
-    Exit 0 when every proposal is consistent and credible, 1 when any is not
-    (unless --exit-zero), 2 on bad input.
+    Every verdict the knowledge base declares, with the reasons, claims and
+    quotes behind it (--format markdown: one table row a proposal).  Results
+    stream as they are computed.  A file that
+    cannot be read is reported on standard error and the others are still
+    judged.  Exit 0 when every proposal passes the gate verdicts, 1 when one
+    does not (unless --exit-zero), 2 when a file is bad.
     """
-    app = open_kb(kb)
-    verdicts = app.check_paths(paths, jobs=jobs)
+    app = open_app(kb, layers)
+    targets = paths or app.config.proposals
+    if not targets:
+        raise click.UsageError("give proposal files or folders (or proposals = [...] in the project config)")
+    # The knowledge base is loaded (and, if it is not argmap's own, probed) once, up front: an error in it
+    # is reported once, not once per proposal.  With --jobs the workers' probe comes first.
+    voc = app.vocabulary if jobs == 1 else None
+    total = passed = bad = 0
+    first = True
+    for item in app.check_paths(targets, jobs=jobs):
+        if isinstance(item, InputError):
+            bad += 1
+            click.echo(f"argmap: {item}", err=True)
+            continue
+        voc = voc or app.vocabulary
+        total += 1
+        passed += item.ok
+        if fmt == "json":
+            out(("[\n" if first else ",\n") + _indent(render_json.dumps(render_json.verdict_json(item, voc))))
+        elif fmt == "jsonl":
+            out(render_json.line(render_json.verdict_json(item, voc)))
+        elif fmt == "markdown":
+            out((render_markdown.header(voc) if first else "") + render_markdown.row(item))
+        else:
+            out(("" if first else "\n") + render_text.verdict_text(item, voc))
+        first = False
+        sys.stdout.flush()
     if fmt == "json":
-        out(render.dumps([render.verdict_json(v, app.claims) for v in verdicts]))
-    else:
-        out(render.verdicts_text(verdicts, app.claims))
-    raise SystemExit(EXIT_OK if exit_zero or all(v.ok for v in verdicts) else EXIT_FINDINGS)
+        out("[]\n" if first else "\n]\n")
+    elif fmt == "text" and total:
+        out("\n" + render_text.summary(passed, total, voc or app.vocabulary) + "\n")
+    if bad:
+        raise SystemExit(EXIT_INPUT)
+    raise SystemExit(EXIT_OK if exit_zero or passed == total else EXIT_FINDINGS)
+
+
+def _indent(text: str) -> str:
+    """JSON indented one level, to stand in a list (split at newlines only: a string may hold U+0085)."""
+    return "\n".join("  " + line for line in text.rstrip("\n").split("\n"))
 
 
 @main.command()
 @kb_option
 @format_option("text", "json")
-def claims(kb: tuple[str, ...], fmt: str) -> None:
-    """List every claim of the knowledge base with its kind, paraphrase and quote."""
-    app = open_kb(kb)
+def claims(kb: tuple[str, ...], layers: tuple[str, ...], fmt: str) -> None:
+    """List every claim of the knowledge base with its kind, paraphrase, quotes and caveats."""
+    app = open_app(kb, layers)
     items = app.claim_list()
     if fmt == "json":
-        out(render.dumps([render.claim_json(c) for c in items]))
+        out(render_json.dumps([render_json.claim_json(c) for c in items]))
     else:
-        out(render.claims_text(items))
+        out(render_text.claims_text(items))
 
 
 @main.command()
-@click.argument("proposal", type=click.Path())
-@click.option("--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. credible or risk(high).")
+@click.argument("proposal", type=PROPOSAL)
+@click.option("--why", "why", metavar="ATOM", help="Explain why ATOM holds, e.g. a verdict's name.")
 @click.option("--why-not", "why_not", metavar="ATOM", help="Explain why ATOM does not hold.")
 @kb_option
 @format_option("text", "tree", "json")
-def explain(proposal: str, why: str | None, why_not: str | None, kb: tuple[str, ...], fmt: str) -> None:
+def explain(
+    proposal: str, why: str | None, why_not: str | None, kb: tuple[str, ...], layers: tuple[str, ...], fmt: str
+) -> None:
     """Explain a proposal's verdicts from the rules that fired.
 
-    Each explanation goes down to the proposal's own components, the world
-    facts and the claims used, with every claim's verbatim quote and every
-    rule's file:line.
+    Each explanation goes down to the proposal's own components, the facts
+    and the claims used, with every claim's verbatim quote and every rule's
+    file:line.
     """
+    from ..render import explain as render_explain
+
     if why and why_not:
         raise click.UsageError("give --why or --why-not, not both")
-    app = open_kb(kb, trace=True)
-    ex = explain_proposal(app.engine, app.load(proposal), app.claims, why=why, why_not=why_not)
+    app = open_app(kb, layers)
+    try:
+        ex = app.explain(proposal, why=why, why_not=why_not)
+    except InputError as exc:
+        atom = (why or why_not or "").strip()
+        if atom and exc.path is None and exc.key is None and exc.message.startswith(f"'{atom}'"):
+            exc.key = "--why" if why else "--why-not"  # about the option's atom, not the proposal file
+        elif exc.path is None:
+            exc.path = proposal
+        raise
     if fmt == "json":
-        out(render.dumps(render_explain.explanation_json(ex)))
+        out(render_json.dumps(render_explain.explanation_json(ex)))
     elif fmt == "tree":
         out(render_explain.explanation_tree(ex))
     else:
         out(render_explain.explanation_text(ex))
 
 
+def change_options(func: object) -> object:
+    """The what-if changes, shared by whatif (and documented once)."""
+    for decorator in reversed(
+        [
+            click.option(
+                "--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set a component (replaces its values)."
+            ),
+            click.option("--add", "adds", multiple=True, metavar="KEY=VALUE", help="Add a value to a list component."),
+            click.option(
+                "--unset", "unsets", multiple=True, metavar="KEY[=VALUE]", help="Remove a component, or one value."
+            ),
+            click.option(
+                "--open",
+                "opens",
+                multiple=True,
+                metavar="KEY[=V1,V2]",
+                help="Leave a component open (every completion is judged), optionally over some values.",
+            ),
+            click.option(
+                "--reject-claim",
+                "rejects",
+                multiple=True,
+                metavar="ID",
+                help="Reject a claim; what it grounds is switched off.",
+            ),
+            click.option(
+                "--as-of", "as_of", metavar="DATE", help="Read every actor's stance as of DATE (stances part)."
+            ),
+            click.option(
+                "--as-of-actor",
+                "actor_as_of",
+                multiple=True,
+                metavar="ACTOR=DATE",
+                help="Read one actor's stance as of DATE.",
+            ),
+            click.option(
+                "--stance", "stances", multiple=True, metavar="ACTOR.ISSUE=POSITION", help="Give an actor a stance."
+            ),
+        ]
+    ):
+        func = decorator(func)  # type: ignore[assignment,operator]
+    return func
+
+
 @main.command()
-@click.argument("proposal", type=click.Path())
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set a component (replaces its values).")
-@click.option("--add", "adds", multiple=True, metavar="KEY=VALUE", help="Add a value to a list component.")
-@click.option("--unset", "unsets", multiple=True, metavar="KEY[=VALUE]", help="Remove a component, or one value.")
-@click.option("--open", "opens", multiple=True, metavar="KEY", help="Leave a component open (strategic ambiguity).")
-@click.option(
-    "--reject-claim",
-    "rejects",
-    multiple=True,
-    metavar="ID",
-    help="Reject a claim of the article; everything it grounds is switched off.",
-)
-@click.option("--as-of", "as_of", metavar="DATE", help="Read every actor's stance as of DATE (e.g. 2025-02-28).")
-@click.option(
-    "--as-of-actor",
-    "actor_as_of",
-    multiple=True,
-    metavar="ACTOR=DATE",
-    help="Read one actor's stance as of DATE, e.g. us=2025-02-28.",
-)
-@click.option(
-    "--stance",
-    "stances",
-    multiple=True,
-    metavar="ACTOR.ISSUE=POSITION",
-    help="Give an actor a stance, e.g. russia.coalition_guarantees=accept.",
-)
+@click.argument("proposal", type=PROPOSAL)
+@change_options
 @kb_option
 @format_option("text", "json")
 def whatif(
@@ -125,17 +192,17 @@ def whatif(
     actor_as_of: tuple[str, ...],
     stances: tuple[str, ...],
     kb: tuple[str, ...],
+    layers: tuple[str, ...],
     fmt: str,
 ) -> None:
     """Compare a proposal's verdicts before and after changes.
 
     Changes touch the proposal (--set, --add, --unset, --open), the world
-    (--as-of, --as-of-actor, --stance) or the article (--reject-claim).
-    Exit 0 when the changed proposal is consistent and credible, 1 otherwise.
+    (--as-of, --as-of-actor, --stance) or the source (--reject-claim).
+    Exit 0 when the changed proposal passes the gate verdicts, 1 otherwise.
     """
-    app = open_kb(kb)
-    changes = parse_changes(
-        app.engine.vocabulary,
+    app = open_app(kb, layers)
+    changes = app.changes(
         sets=sets,
         adds=adds,
         unsets=unsets,
@@ -145,22 +212,23 @@ def whatif(
         actor_as_of=actor_as_of,
         stances=stances,
     )
-    result = run_whatif(app.engine, app.load(proposal), changes)
+    result = app.whatif(proposal, changes)
     if fmt == "json":
-        out(render.dumps(render.whatif_json(result, app.claims)))
+        out(render_json.dumps(render_json.whatif_json(result, app.vocabulary)))
     else:
-        out(render.whatif_text(result, app.claims))
+        out(render_text.whatif_text(result, app.vocabulary))
     raise SystemExit(EXIT_OK if result.after.ok else EXIT_FINDINGS)
 
 
 @main.command()
-@click.argument("proposal", type=click.Path())
+@click.argument("proposal", type=PROPOSAL)
 @click.option(
     "--goal",
-    type=click.Choice(sorted(GOALS)),
-    default="credible",
-    show_default=True,
-    help="What the repaired proposal must be.",
+    "goals",
+    multiple=True,
+    metavar="VERDICT[=VALUE]",
+    help="A verdict the repaired proposal must have good (repeatable; all must hold). "
+    "VERDICT=VALUE asks for a value (for a level verdict: that level or better). Default: the gate verdicts.",
 )
 @click.option("--max-changes", "max_changes", type=click.IntRange(0, 40), help="Change at most N components.")
 @click.option("--keep", "keep", multiple=True, metavar="KEY", help="A component that must not change (repeatable).")
@@ -170,46 +238,45 @@ def whatif(
 @kb_option
 @format_option("text", "json")
 def repair(
-    proposal: str, goal: str, max_changes: int | None, keep: tuple[str, ...], limit: int, kb: tuple[str, ...], fmt: str
+    proposal: str,
+    goals: tuple[str, ...],
+    max_changes: int | None,
+    keep: tuple[str, ...],
+    limit: int,
+    kb: tuple[str, ...],
+    layers: tuple[str, ...],
+    fmt: str,
 ) -> None:
-    """The smallest changes that make a proposal reach a goal.
+    """The smallest changes that make a proposal reach its goals.
 
     Repairs are ranked by the number of components changed, then by the cost
-    of what they add (facts/costs.lp); clingo finds all optimal ones.  Exit 0
-    when a repair exists, 1 when none does.
+    of what they add (cost/3 in the knowledge base); clingo finds all optimal
+    ones.  Exit 0 when a repair exists, 1 when none does.
     """
-    app = open_kb(kb)
-    result = run_repair(
-        Engine(app.engine.files, repair=True, timeout=app.engine.timeout),
-        app.engine,
-        app.load(proposal),
-        goal=goal,
-        keep=keep,
-        max_changes=max_changes,
-        limit=limit,
-    )
+    app = open_app(kb, layers)
+    result = app.repair(proposal, goals=goals, keep=keep, max_changes=max_changes, limit=limit)
     if fmt == "json":
-        out(render.dumps(render.repair_json(result, app.claims)))
+        out(render_json.dumps(render_json.repair_json(result, app.vocabulary)))
     else:
-        out(render.repair_text(result, app.claims))
+        out(render_text.repair_text(result, app.vocabulary))
     raise SystemExit(EXIT_OK if result.found else EXIT_FINDINGS)
 
 
 @main.command()
-@click.argument("proposal", type=click.Path())
+@click.argument("proposal", type=PROPOSAL)
 @kb_option
 @format_option("text", "json")
-def sensitivity(proposal: str, kb: tuple[str, ...], fmt: str) -> None:
+def sensitivity(proposal: str, kb: tuple[str, ...], layers: tuple[str, ...], fmt: str) -> None:
     """Which claims each verdict rests on, and which are pivotal.
 
-    A claim is pivotal for a verdict when rejecting it alone flips the verdict.
+    A claim is pivotal for a verdict when rejecting it alone changes the verdict.
     """
-    app = open_kb(kb, trace=True)
-    result = run_sensitivity(app.engine, app.load(proposal), app.claims)
+    app = open_app(kb, layers)
+    result = app.sensitivity(proposal)
     if fmt == "json":
-        out(render.dumps(render.sensitivity_json(result, app.claims)))
+        out(render_json.dumps(render_json.sensitivity_json(result, app.vocabulary)))
     else:
-        out(render.sensitivity_text(result, app.claims))
+        out(render_text.sensitivity_text(result, app.vocabulary))
 
 
 @main.command()
@@ -220,18 +287,14 @@ def sensitivity(proposal: str, kb: tuple[str, ...], fmt: str) -> None:
     "proposals",
     multiple=True,
     type=click.Path(),
-    default=("proposals",),
-    show_default=True,
-    help="Proposal files or folders to compare (repeatable).",
+    help="Proposal files or folders to compare (repeatable; default: the project config's, else ./proposals).",
 )
 @click.option(
     "--scenarios",
     "scenarios",
     multiple=True,
     type=click.Path(),
-    default=("tests/scenarios",),
-    show_default=True,
-    help="Scenario files or folders to compare (repeatable).",
+    help="Scenario files or folders to compare (repeatable; default: the project config's, else ./tests/scenarios).",
 )
 @kb_option
 @format_option("text", "json")
@@ -241,37 +304,42 @@ def diff(
     proposals: tuple[str, ...],
     scenarios: tuple[str, ...],
     kb: tuple[str, ...],
+    layers: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Which verdicts change between two versions of the knowledge base.
+    """Which verdicts change between two versions of a knowledge base.
 
-    Either --base REV (the working knowledge base against a git revision) or
-    two folders OLD NEW that each hold rules/main.lp.  Exit 0 when nothing
-    changed, 1 when a verdict changed.
+    Either --base REV (the current knowledge base, with --kb and --layer,
+    against the same files at a git revision) or two folders OLD NEW, each
+    holding a knowledge base (argmap.toml's kb, or rules/main.lp); --layer
+    applies to both.  Exit 0 when nothing changed, 1 when a verdict changed.
     """
-    from .. import diff as kbdiff
     from ..api import Argmap
+    from ..engine.kbspec import kb_from_folder
 
     if base and folders:
         raise click.UsageError("give --base REV or two folders, not both")
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("scenarios") is click.core.ParameterSource.DEFAULT:
-        existing = tuple(p for p in scenarios if os.path.exists(p))  # the default folder may be absent
-    else:
-        existing = scenarios  # a path the user gave must exist
+    app = open_app(kb, layers)
+    proposals = proposals or app.config.proposals or tuple(p for p in ("proposals",) if os.path.isdir(p))
+    given = bool(scenarios)
+    scenarios = scenarios or app.config.scenarios or tuple(p for p in ("tests/scenarios",) if os.path.isdir(p))
+    if given:
         for path in scenarios:
             if not os.path.exists(path):
                 raise InputError("no such file or folder", path=path, key="--scenarios")
+    head = app
     if base:
-        result = kbdiff.diff_revision(".", base, list(kb) or None, proposals, existing)
+        result = app.diff_revision(base, proposals, scenarios)
     elif len(folders) == 2:
-        old = Argmap(kbdiff.kb_from_folder(folders[0]), trace=True)
-        new = Argmap(kbdiff.kb_from_folder(folders[1]), trace=True)
-        result = kbdiff.diff(old, new, kbdiff.subjects(new, proposals, existing))
+        if kb:
+            raise click.UsageError("--kb goes with --base; two folders OLD NEW each hold their knowledge base")
+        old = Argmap(kb_from_folder(folders[0], layers), timeout=app.timeout, config=app.config)
+        head = Argmap(kb_from_folder(folders[1], layers), timeout=app.timeout, config=app.config)
+        result = head.diff(old, proposals, scenarios)
     else:
         raise click.UsageError("give --base REV, or two knowledge-base folders OLD NEW")
     if fmt == "json":
-        out(render.dumps(render.diff_json(result)))
+        out(render_json.dumps(render_json.diff_json(result)))
     else:
-        out(render.diff_text(result))
+        out(render_text.diff_text(result, head.vocabulary))
     raise SystemExit(EXIT_FINDINGS if result else EXIT_OK)

@@ -1,42 +1,85 @@
-"""Entry point, shared options, and the mapping of errors to exit codes.
+"""Entry point, shared options, lazy command loading, and the mapping of errors to exit codes.
 
-Exit codes: 0 success (every proposal consistent and credible), 1 a verdict
-the user should look at, 2 bad input or usage, 130/143 interrupted.
+Exit codes: 0 success, 1 a verdict or finding the user should look at, 2 bad
+input or usage, 130/143 interrupted.  Each command lives in its own module and
+is imported only when it runs (``argmap af`` never imports the engine).
 """
 
 from __future__ import annotations
 
+import importlib
+import math
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .. import guard
-from ..api import Argmap
-from ..engine import defer_signal, grounding_in_progress, interrupt_all
-from ..errors import InputError
+if TYPE_CHECKING:  # pragma: no cover
+    from ..api import Argmap
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+#: Every command: name -> (module under argmap.cli, function, one-line help for `argmap --help`).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("commands", "check", "Judge proposals: every verdict, with reasons and quotes."),
+    "claims": ("commands", "claims", "List every claim with its kind, paraphrase and quote."),
+    "explain": ("commands", "explain", "Explain a proposal's verdicts from the rules that fired."),
+    "whatif": ("commands", "whatif", "Compare a proposal's verdicts before and after changes."),
+    "repair": ("commands", "repair", "The smallest changes that make a proposal reach its goals."),
+    "sensitivity": ("commands", "sensitivity", "Which claims each verdict rests on; which are pivotal."),
+    "explore": ("explore", "explore_command", "Search a design space: counts, optima, a Pareto front."),
+    "test": ("testing", "test_command", "Run scenario files as tests, with coverage."),
+    "lint": ("lint", "lint_command", "Check the knowledge base against its sources and the contract."),
+    "schema": ("lint", "schema_command", "Print the JSON Schema of proposal or scenario files."),
+    "diff": ("commands", "diff", "Which verdicts change between two versions of a knowledge base."),
+    "map": ("graph", "map_command", "Draw the argument map of the knowledge base or a proposal."),
+    "report": ("graph", "report_command", "Write a self-contained HTML report on proposals."),
+    "af": ("af", "af_command", "Solve an abstract argumentation task (ICCMA formats)."),
+    "af-kb": ("af", "af_kb", "Which of the source's positions each semantics accepts."),
+    "kb-path": ("project", "kb_path", "Print where the shipped knowledge base lives."),
+    "init": ("project", "init", "Scaffold a new knowledge base in a folder."),
+}
 
 
 def _leave(ctx: click.Context, code: int) -> None:
     """Exit with `code`; if clingo is still grounding in a helper thread, without finalising the
     interpreter (which would crash that thread), once the output is flushed."""
-    if grounding_in_progress():
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    if "argmap.engine.interrupts" in sys.modules:
+        from ..engine.interrupts import grounding_in_progress
+
+        if grounding_in_progress():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
     ctx.exit(code)
 
 
 class _Group(click.Group):
-    """Turns user errors into a message and exit 2, and interrupts into 130."""
+    """Loads each command on first use; turns user errors into a message and exit 2, interrupts into 130/143."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        found = COMMANDS.get(name)
+        if found is None:
+            return super().get_command(ctx, name)  # a command added with @main.command (a plugin, a test)
+        module = importlib.import_module(f"{__package__}.{found[0]}")
+        return getattr(module, found[1])  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
+        rows += [(name, cmd.get_short_help_str()) for name, cmd in self.commands.items() if name not in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ..model.errors import InputError
+
         try:
             return super().invoke(ctx)
         except InputError as exc:
@@ -50,14 +93,58 @@ class _Group(click.Group):
             _leave(ctx, 143)
 
 
+class Seconds(click.ParamType):
+    """A number of seconds: finite, from 0.1 to a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0.1 <= number <= 86400:
+            self.fail(f"{value!r} is not a number of seconds from 0.1 to 86400", param, ctx)
+        return number
+
+
+def _timeout_callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """--timeout after a command name wins over one before it."""
+    if value is not None:
+        root = ctx.find_root()
+        if isinstance(root.obj, dict):
+            root.obj["timeout"] = value
+    return value
+
+
+def timeout_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--timeout",
+        "timeout_",
+        type=Seconds(),
+        metavar="SECONDS",
+        expose_value=False,
+        callback=_timeout_callback,
+        help="Bound each solve, and the grounding of rule files that are not argmap's own (default 60 s for those).",
+    )(func)
+
+
 def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--kb (replace the knowledge base), --layer (add rules on top) and --timeout."""
+    func = timeout_option(func)
+    func = click.option(
+        "--layer",
+        "layers",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Rule file added on top of the knowledge base (repeatable).",
+    )(func)
     return click.option(
         "--kb",
         "kb",
         multiple=True,
         type=click.Path(dir_okay=False),
-        help="Knowledge-base rule file (repeatable; later files layer rules on earlier ones). "
-        "Default: the article's knowledge base shipped with argmap.",
+        help="Knowledge-base entry file (repeatable), replacing the project config's or the shipped one.",
     )(func)
 
 
@@ -67,23 +154,22 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
     )
 
 
+def output_option(help_text: str, *, required: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--output", "-o", "output", required=required, metavar="FILE", help=help_text)
+
+
 def timeout() -> float | None:
-    """The --timeout given to `argmap` (seconds), if any."""
+    """The --timeout given to `argmap` or to the command (seconds), if any."""
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
     return obj.get("timeout") if isinstance(obj, dict) else None
 
 
-def probe_kb(kb: tuple[str, ...]) -> None:
-    """Ground the user's rule files once in a child process under a hard limit (no-op for argmap's own)."""
-    if kb:
-        guard.probe(kb, seconds=timeout() or guard.GROUND_SECONDS)
+def open_app(kb: tuple[str, ...] = (), layers: tuple[str, ...] = ()) -> Argmap:
+    """The API object for this run: the knowledge base (config, --kb, --layer) and --timeout."""
+    from ..api import Argmap
 
-
-def open_kb(kb: tuple[str, ...], *, trace: bool = False) -> Argmap:
-    """The knowledge base: argmap's own, or the user's files, first ground under a hard limit."""
-    probe_kb(kb)
-    return Argmap(list(kb) or None, trace=trace, timeout=timeout())
+    return Argmap(list(kb) or None, layers=layers, timeout=timeout())
 
 
 def _install_signal_watchdog() -> None:
@@ -104,7 +190,10 @@ def _install_signal_watchdog() -> None:
 
     def watch() -> None:
         while os.read(read_end, 64):
-            interrupt_all()
+            if "argmap.engine.interrupts" in sys.modules:
+                from ..engine.interrupts import interrupt_all
+
+                interrupt_all()
 
     threading.Thread(target=watch, name="argmap-signals", daemon=True).start()
 
@@ -119,13 +208,21 @@ class _SigtermError(BaseException):
     """SIGTERM, turned into an exception so that `finally` blocks (temporary files) run."""
 
 
+def _deferred(signum: int) -> bool:
+    if "argmap.engine.interrupts" not in sys.modules:
+        return False
+    from ..engine.interrupts import defer_signal
+
+    return defer_signal(signum)
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
-    if not defer_signal(signum):
+    if not _deferred(signum):
         raise _SigtermError
 
 
 def _on_sigint(signum: int, frame: object) -> None:
-    if not defer_signal(signum):
+    if not _deferred(signum):
         raise KeyboardInterrupt
 
 
@@ -133,17 +230,17 @@ def _on_sigint(signum: int, frame: object) -> None:
 @click.version_option(package_name="argmap")
 @click.option(
     "--timeout",
-    type=click.FloatRange(0.1, 86400),
+    type=Seconds(),
     metavar="SECONDS",
-    help="Bound each solve, and the grounding of rule files given with --kb (default 60 s for those).",
+    help="Bound each solve, and the grounding of rule files that are not argmap's own (default 60 s for those).",
 )
 @click.pass_context
 def main(ctx: click.Context, timeout: float | None) -> None:
     """argmap: check proposals against an argument encoded in ASP.
 
     The claims of a source text are clingo rules, each tied to its verbatim
-    quote; proposals are YAML files; clingo derives whether each proposal is
-    consistent, credible, feasible now, and what risk it leaves, and why.
+    quote; proposals are YAML files; clingo derives the verdicts the knowledge
+    base declares for each proposal, and why.
     """
     ctx.obj = {"timeout": timeout}
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -153,7 +250,3 @@ def main(ctx: click.Context, timeout: float | None) -> None:
 
 def out(text: str) -> None:
     sys.stdout.write(text)
-
-
-# Commands register themselves on `main` when imported.
-from . import af, commands, explore, graph, lint, testing  # noqa: E402,F401

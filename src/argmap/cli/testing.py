@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from .. import render_testing
-from ..errors import InputError
-from ..testing import FAILED, collect, run, update_files
-from .main import EXIT_FINDINGS, EXIT_OK, kb_option, main, open_kb, out
+from ..analysis.testing import FAILED, update_files
+from ..model.errors import InputError
+from ..render import testing as render_testing
+from .root import EXIT_FINDINGS, EXIT_OK, kb_option, main, open_app, out
 
-DEFAULT_SCENARIOS = "tests/scenarios"
+DEFAULT_SCENARIOS = ("scenarios", "tests/scenarios")
 
 
 @main.command("test")
@@ -30,31 +32,33 @@ def test_command(
     update: bool,
     allow_empty: bool,
     kb: tuple[str, ...],
+    layers: tuple[str, ...],
 ) -> None:
-    """Run scenario files (default: tests/scenarios/).
+    """Run scenario files (default: the project config's scenarios, else ./scenarios or ./tests/scenarios).
 
     Exit 0 when every case passes, 1 on a failure, an empty run or coverage
     below --threshold, 2 on bad input.
     """
-    app = open_kb(kb, trace=True)
-    cases = collect(app, list(paths) or [DEFAULT_SCENARIOS], keyword)
-    if not cases and not allow_empty:
+    if threshold is not None and threshold != threshold:  # NaN
+        raise InputError("--threshold must be a number from 0 to 100", key="--threshold")
+    app = open_app(kb, layers)
+    found = paths or app.config.scenarios or tuple(p for p in DEFAULT_SCENARIOS if os.path.isdir(p))[:1]
+    if not found:
+        raise click.UsageError("give scenario files or folders (or scenarios = [...] in the project config)")
+    report = app.test(found, keyword=keyword, coverage=coverage or threshold is not None)
+    if not report.results and not allow_empty:
         raise click.ClickException("no scenario case found (use --allow-empty to accept an empty run)")
-    report = run(app, cases, coverage=coverage or threshold is not None)
     if update:
         for path in update_files(report.results):
             click.echo(f"argmap: updated {path}", err=True)
     if fmt == "json":
-        out(render_testing.to_json(report, app.claims))
+        out(render_testing.to_json(report, app.vocabulary))
     elif fmt == "junit":
         out(render_testing.to_junit(report))
     else:
-        out(render_testing.pretty(report, app.claims))
+        out(render_testing.pretty(report, app.vocabulary))
     failed = report.count(FAILED) > 0 and not update
     low = threshold is not None and report.coverage is not None and report.coverage.percent < threshold
     if low:
         click.echo(f"argmap: claim coverage {report.coverage.percent:.1f}% is below {threshold}%", err=True)  # type: ignore[union-attr]
     raise SystemExit(EXIT_FINDINGS if failed or low else EXIT_OK)
-
-
-__all__ = ["InputError", "test_command"]

@@ -1,0 +1,409 @@
+"""Why a conclusion holds, and why another does not, from the actual rule firings.
+
+The engine traces every rule (see :mod:`argmap.asp.program`): each firing
+records the rule, the derived atom, and the positive and negative body atoms
+that made it fire.  A *justification* follows those firings down to the
+proposal's own components, the world facts and the claims used.  A *why-not*
+takes each rule that could derive the atom, matches it against the answer, and
+names the body literal that fails: a missing atom (explained in turn), a
+negated atom that holds (justified in turn), or a comparison.  Matching and
+unification are :mod:`argmap.asp.terms`'.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+
+import clingo
+
+from ..asp import terms
+from ..asp.terms import text
+from ..engine.control import Answer, Engine
+from ..engine.judge import judge
+from ..model.errors import InputError, closest
+from ..model.explanation import Explanation, Item, Node
+from ..model.proposal import BASELINE, Proposal, World
+from ..model.verdicts import VerdictSpec
+
+#: How deep a tree may go before it is cut (with a note).
+MAX_DEPTH = 12
+#: How many failing instances of one rule a why-not lists.
+MAX_FAILURES = 4
+
+
+class Explainer:
+    """Explanations over one traced answer."""
+
+    def __init__(self, engine: Engine, answer: Answer) -> None:
+        if not engine.trace:
+            raise ValueError("explanations need an engine built with trace=True")
+        self.engine = engine
+        self.index = engine.index
+        self.answer = answer
+        self.claims = engine.vocabulary.claims
+        self.labels = engine.vocabulary.labels
+        self.atoms = answer.atoms
+        #: Atoms true in every completion (all of them, for a proposal with nothing open).
+        self.everywhere = answer.everywhere
+        self.by_sig: dict[terms.Signature, list[clingo.Symbol]] = {}
+        for sym in sorted(self.atoms):
+            if sym.type == clingo.SymbolType.Function:
+                self.by_sig.setdefault((sym.name, len(sym.arguments)), []).append(sym)
+        self.firings: dict[clingo.Symbol, list[tuple[int, tuple[clingo.Symbol, ...], tuple[clingo.Symbol, ...]]]] = {}
+        for f in sorted(answer.fired, key=lambda s: (s.arguments[0].number, str(s))):
+            idx, head, pos, neg = f.arguments
+            self.firings.setdefault(head, []).append((idx.number, tuple(pos.arguments), tuple(neg.arguments)))
+
+    # ------------------------------------------------------------ words
+    def words(self, sym: clingo.Symbol, positive: bool) -> str:
+        """An atom as a sentence, from its predicate's docstring (Text:, Not:, None:)."""
+        doc = self.index.docs.get((sym.name, len(sym.arguments)))
+        anonymous = any(a.type == clingo.SymbolType.String and a.string == "_" for a in sym.arguments)
+        template = (doc.text if positive else (doc.none if anonymous and doc.none else doc.negated)) if doc else None
+        if template is None:
+            return str(sym) if positive else f"{sym} does not hold"
+        return self._fill(template, doc.args, sym.arguments)
+
+    def _fill(self, template: str, names: Sequence[str], args: Sequence[terms.Term]) -> str:
+        """A docstring template with each {Arg} in words: a constant through label/2 (else with
+        _ read as a space), a string as it is, and "any" for what is left open (``_``)."""
+        values = {}
+        for name, arg in zip(names, args, strict=False):
+            if not isinstance(arg, clingo.Symbol) or (arg.type == clingo.SymbolType.String and arg.string == "_"):
+                values[name] = "any"
+            else:
+                word = text(arg)
+                values[name] = self.labels.get(
+                    word, word.replace("_", " ") if arg.type != clingo.SymbolType.String else word
+                )
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError):
+            return template
+
+    def _qualifier(self, sym: clingo.Symbol) -> str | None:
+        if sym in self.atoms and sym not in self.everywhere:
+            return "some"
+        return None
+
+    # ------------------------------------------------------------ why
+    def why(self, sym: clingo.Symbol, depth: int = 0, stack: frozenset[clingo.Symbol] = frozenset()) -> Node:
+        """A justification of `sym`, which must hold.
+
+        Raises:
+            InputError: `sym` does not hold.
+        """
+        if sym not in self.atoms:
+            raise InputError(f"{sym} does not hold for this proposal; ask --why-not instead")
+        words = self.words(sym, True)
+        if sym.name == "accepted" and len(sym.arguments) == 1:
+            return self._claim_node(text(sym.arguments[0]), str(sym), True)
+        if self.engine.has_input(sym):
+            return Node(str(sym), True, words, "input", qualifier=self._qualifier(sym))
+        if sym in self.index.facts:
+            info = self.index.facts[sym]
+            node = Node(str(sym), True, words, "fact", rule=info.where)
+            node.children = [self._claim_node(a, None, True) for a in self._claim_args(sym)]
+            return node
+        if depth >= MAX_DEPTH or sym in stack:
+            return Node(str(sym), True, words, "cut")
+        firing = self.firings.get(sym)
+        if not firing:
+            return Node(str(sym), True, words, "derived", qualifier=self._qualifier(sym))
+        idx, pos, neg = firing[0]
+        if sym in self.everywhere:
+            # Justify what holds everywhere by a firing whose premises hold everywhere, if there is one.
+            for candidate in firing:
+                if all(p in self.everywhere for p in candidate[1]):
+                    idx, pos, neg = candidate
+                    break
+        node = Node(str(sym), True, words, "derived", rule=self.index.rules[idx].where, qualifier=self._qualifier(sym))
+        inner = stack | {sym}
+        for p in pos:
+            node.children.append(self.why(p, depth + 1, inner))
+        for n in neg:
+            node.children.append(Node(f"not {n}", True, self._absent_words(n), "absent"))
+        return node
+
+    def _absent_words(self, sym: clingo.Symbol) -> str:
+        if sym.name == "accepted" and len(sym.arguments) == 1:
+            return f"the claim {text(sym.arguments[0])} is rejected"
+        return self.words(sym, False)
+
+    def _claim_args(self, sym: clingo.Symbol) -> list[str]:
+        return sorted(
+            {
+                text(a)
+                for a in sym.arguments
+                if a.type == clingo.SymbolType.Function and not a.arguments and a.name in self.claims
+            }
+        )
+
+    def _claim_node(self, cid: str, atom: str | None, accepted: bool) -> Node:
+        claim = self.claims.get(cid)
+        if claim is None:
+            return Node(atom or cid, accepted, f"claim {cid}", "claim", claim=cid)
+        words = claim.paraphrase if accepted else f"the claim {cid} is rejected: {claim.paraphrase}"
+        return Node(atom or f"claim({cid})", accepted, words, "claim", claim=cid, quote=claim.quote)
+
+    def verdict(self, target: terms.Term, holds: bool) -> Node:
+        """Why a verdict's atom holds, or why not (see :func:`verdict_atoms`)."""
+        return self.why(target) if holds else self.why_not(target)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ why not
+    def why_not(self, sym: terms.Term, depth: int = 0, stack: frozenset[clingo.Symbol] = frozenset()) -> Node:
+        """Why `sym` does not hold; for a pattern such as ``truncated(_)``, why no atom matches it.
+
+        Raises:
+            InputError: `sym` holds.
+        """
+        if not isinstance(sym, clingo.Symbol):
+            return self._why_none(sym, depth, stack)
+        if sym in self.atoms:
+            raise InputError(f"{sym} holds for this proposal; ask --why instead")
+        words = self.words(sym, False)
+        if sym.name == "accepted" and len(sym.arguments) == 1:
+            return self._claim_node(text(sym.arguments[0]), str(sym), False)
+        if self.engine.has_input(sym):
+            return Node(str(sym), False, words, "input")
+        node = Node(str(sym), False, words, "blocked")
+        if depth >= MAX_DEPTH or sym in stack:
+            node.kind = "cut"
+            return node
+        heads = [
+            (i, h) for i, h in self.index.heads(sym.name, len(sym.arguments)) if terms.unify(h, sym, {}) is not None
+        ]
+        if not heads:
+            node.text = f"{words} (nothing in the knowledge base derives it)"
+            return node
+        inner = stack | {sym}
+        for i, head in heads:
+            binding = terms.unify(head, sym, {}) or {}
+            node.children.append(self._rule_node(i, self.index.view(i), binding, depth + 1, inner))
+        return node
+
+    def _rule_node(
+        self, i: int, rule: terms.Rule, binding: terms.Subst, depth: int, stack: frozenset[clingo.Symbol]
+    ) -> Node:
+        info = self.index.rules[i]
+        node = Node(info.text, False, f"the rule at {info.where} does not apply", "rule", rule=info.where)
+        node.children = self._failures(rule, binding, depth, stack)
+        return node
+
+    def _why_none(self, pattern: terms.Term, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
+        """Why no atom matches `pattern` (a partly bound atom): every rule that could derive one fails."""
+        shown = terms.show(pattern)
+        node = Node(shown, False, f"nothing establishes {shown}", "blocked")
+        sig = terms.signature(pattern)
+        if sig is None or depth >= MAX_DEPTH:
+            return node
+        doc = self.index.docs.get(sig)
+        if doc and doc.none:
+            node.text = self._fill(doc.none, doc.args, terms.parts(pattern)[1])  # type: ignore[index]
+        for n, (i, head) in enumerate(self.index.heads(*sig)):
+            suffix = f"${depth}.{n}"
+            binding = terms.unify(terms.rename(head, suffix), pattern, {})
+            if binding is None:
+                continue
+            node.children.append(self._rule_node(i, self.index.view(i).renamed(suffix), binding, depth + 1, stack))
+        return node
+
+    def _failures(
+        self, rule: terms.Rule, binding: terms.Subst, depth: int, stack: frozenset[clingo.Symbol]
+    ) -> list[Node]:
+        positive = rule.positive
+        failures: list[Node] = []
+        seen: set[str] = set()
+
+        def add(node: Node) -> None:
+            if node.atom not in seen and len(failures) < MAX_FAILURES:
+                seen.add(node.atom)
+                failures.append(node)
+
+        def join(k: int, b: terms.Subst) -> None:
+            if len(failures) >= MAX_FAILURES:
+                return
+            if k == len(positive):
+                check(b)
+                return
+            pattern = positive[k].atom
+            ground = terms.ground(pattern, b)
+            if ground is not None:
+                if ground in self.atoms:
+                    join(k + 1, b)
+                else:
+                    add(self.why_not(ground, depth, stack))
+                return
+            sig = terms.signature(terms.resolve(pattern, b))
+            matches = [m for m in self.by_sig.get(sig, []) if terms.unify(pattern, m, b) is not None] if sig else []
+            if not matches:
+                add(self._why_none(terms.resolve(pattern, b), depth, stack))
+                return
+            for m in matches:
+                join(k + 1, terms.unify(pattern, m, b) or b)
+
+        def check(b: terms.Subst) -> None:
+            for lit in rule.negative:
+                sig = terms.signature(terms.resolve(lit.atom, b))
+                blockers = (
+                    [m for m in self.by_sig.get(sig, []) if terms.unify(lit.atom, m, b) is not None] if sig else []
+                )
+                if blockers:
+                    for blocker in blockers:
+                        add(self.why(blocker, depth, stack))
+                    return
+            for c in rule.comparisons:
+                if terms.comparison_holds(c, b) is False:
+                    shown = f"{terms.show(terms.resolve(c.left, b))} vs {terms.show(terms.resolve(c.right, b))}"
+                    add(Node(c.text, False, f"the condition {c.text} fails ({shown})", "failure"))
+                    return
+
+        join(0, dict(binding))
+        return failures
+
+
+# ---------------------------------------------------------------- entry points
+_ATOM = re.compile(r"[a-z_][A-Za-z0-9_]*(\(.*\))?")
+
+
+def parse_atom(source: str, engine: Engine) -> clingo.Symbol:
+    """A user-given atom such as ``credible`` or ``risk(high)``, checked for shape and predicate.
+
+    Raises:
+        InputError: not an atom, or no predicate of that name and arity occurs
+            in the knowledge base (with a "did you mean").
+    """
+    given = source.strip()
+    expected = "an atom such as " + _examples(engine)
+    if not _ATOM.fullmatch(given):
+        raise InputError(f"'{given}' is not an atom", expected=expected)
+    try:
+        sym = clingo.parse_term(given)
+    except RuntimeError:
+        raise InputError(f"'{given}' is not an atom", expected=expected) from None
+    if sym.type != clingo.SymbolType.Function or not sym.name:
+        raise InputError(f"'{given}' is not an atom", expected=expected)
+    known = _predicates(engine)
+    if (sym.name, len(sym.arguments)) not in known:
+        names = sorted({f"{n}/{a}" for n, a in known if not n.startswith("_")})
+        near = closest(f"{sym.name}/{len(sym.arguments)}", names) or closest(sym.name, [n for n, _ in known])
+        raise InputError(
+            f"'{given}': no predicate {sym.name}/{len(sym.arguments)} occurs in the knowledge base",
+            expected=expected,
+            suggestion=near,
+        )
+    return sym
+
+
+_PREDICATES: weakref.WeakKeyDictionary[Engine, frozenset[terms.Signature]] = weakref.WeakKeyDictionary()
+
+
+def _predicates(engine: Engine) -> frozenset[terms.Signature]:
+    """Every predicate a fact or rule head of the program has (computed once per engine)."""
+    found = _PREDICATES.get(engine)
+    if found is None:
+        index = engine.index
+        sigs = {(s.name, len(s.arguments)) for s in index.facts if s.type == clingo.SymbolType.Function}
+        for i in range(len(index.asts)):
+            for head in index.view(i).heads:
+                sig = terms.signature(head)
+                if sig:
+                    sigs.add(sig)
+        found = _PREDICATES[engine] = frozenset(sigs)
+    return found
+
+
+def _examples(engine: Engine) -> str:
+    specs = list(engine.vocabulary.registry)
+    shown = [s.name if s.kind == "bool" else f"{s.name}({s.values[0]})" for s in specs if s.kind == "bool" or s.values]
+    return " or ".join(shown[:2]) or "p(a)"
+
+
+#: A verdict to explain: its spec, its value in words, the atom (or, for a set verdict
+#: with no member, the pattern ``name(_)``) and whether it holds in some completion.
+VerdictAtom = tuple[VerdictSpec, str, terms.Term, bool]
+
+
+def verdict_atoms(engine: Engine, answer: Answer) -> list[VerdictAtom]:
+    """What explains each declared verdict, as ``check`` reports it.
+
+    A bool verdict explains its atom (why it holds, or why not); a level
+    verdict each level reached, worst first; a set verdict each member
+    reached, or, when there is none, why no member holds.
+    """
+    out: list[VerdictAtom] = []
+    fn = clingo.Function
+    for spec in engine.vocabulary.registry:
+        if spec.kind == "bool":
+            sym = fn(spec.name)
+            holds = sym in answer.atoms
+            out.append((spec, spec.word("true" if holds else "false"), sym, holds))
+            continue
+        reached = sorted(s for s in answer.atoms if s.name == spec.name and len(s.arguments) == 1)
+        if spec.kind == "level":
+            reached.sort(key=lambda s: -spec.rank(text(s.arguments[0])))
+        for sym in reached:
+            out.append((spec, spec.word(text(sym.arguments[0])), sym, True))
+        if not reached:
+            word = spec.words.get("none", "no") if spec.kind == "set" else "unknown"
+            out.append((spec, word, terms.Fn(spec.name, (terms.Var("_#0"),)), False))
+    return out
+
+
+def explain(
+    engine: Engine,
+    proposal: Proposal,
+    *,
+    why: str | None = None,
+    why_not: str | None = None,
+    world: World = BASELINE,
+) -> Explanation:
+    """Explain every declared verdict of `proposal` (default), or one atom with `why` / `why_not`.
+
+    `engine` must be traced.  The answer comes from :func:`argmap.engine.judge.judge`,
+    the same path ``check`` takes, roadmaps and open aspects included.
+
+    Raises:
+        InputError: an unknown atom, or asking why of an atom that does not hold (or why-not of one that does).
+    """
+    if why is not None and why_not is not None:
+        raise InputError("give why or why-not, not both")
+    sym = parse_atom(why if why is not None else why_not, engine) if (why or why_not) else None
+    ex = explainer(engine, proposal, world)
+    answer = ex.answer
+    items: list[Item] = []
+    if sym is not None and why is not None:
+        items.append(Item(why, "yes", ex.why(sym)))
+    elif sym is not None:
+        items.append(Item(str(why_not), "no", ex.why_not(sym)))
+    else:
+        for spec, word, target, holds in verdict_atoms(engine, answer):
+            items.append(Item(spec.label, word, ex.verdict(target, holds)))
+    sets = []
+    conflicted = any(s.name == "conflict" for s in answer.cautious)
+    if conflicted and sym is None and not proposal.phases:
+        from .mus import minimal_conflicts
+
+        sets = minimal_conflicts(engine, proposal)
+    return Explanation(proposal, items, sets)
+
+
+#: The explainers of the last few questions, per engine: asking several atoms of one
+#: proposal (as ``explain --why`` does, one call each) judges and indexes it once.
+_RECENT: weakref.WeakKeyDictionary[Engine, dict[tuple[Proposal, World], Explainer]] = weakref.WeakKeyDictionary()
+_RECENT_SIZE = 8
+
+
+def explainer(engine: Engine, proposal: Proposal, world: World = BASELINE) -> Explainer:
+    """An :class:`Explainer` over `proposal`'s traced judgement (reused for the same question)."""
+    recent = _RECENT.setdefault(engine, {})
+    key = (proposal, world)
+    found = recent.pop(key, None)
+    if found is None:
+        found = Explainer(engine, judge(engine, proposal, world, trace=True).answer)
+    recent[key] = found  # the most recent last
+    while len(recent) > _RECENT_SIZE:
+        del recent[next(iter(recent))]
+    return found

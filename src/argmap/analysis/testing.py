@@ -1,0 +1,357 @@
+"""Running scenario cases: verdicts compared, failures explained, coverage measured.
+
+The knowledge base is grounded once, with tracing on (for explanations and
+coverage); every case is judged by :func:`argmap.engine.judge.judge`, the path
+``check`` takes.  Coverage counts a claim as used when a rule firing in a
+passing case had ``accepted(Claim)`` in its body (or, for a rule that fires
+only when a claim is rejected, ``not accepted(Claim)``), and a rule as used
+when it fired: the explanation machinery's records, not a text search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import clingo
+
+from ..asp.terms import text
+from ..engine.control import Answer, Engine
+from ..engine.judge import judge
+from ..io.scenarios import discover, load_scenarios
+from ..model.errors import InputError
+from ..model.explanation import Node
+from ..model.kb import Vocabulary
+from ..model.proposal import World
+from ..model.testing import Case, CaseResult, Coverage, Mismatch, TestReport
+from ..model.verdicts import Verdict
+from .explain import Explainer, verdict_atoms
+from .whatif import apply_changes
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+def collect(voc: Vocabulary, paths: Sequence[str], keyword: str | None = None) -> list[Case]:
+    """Every case in the scenario files under `paths`, filtered by a ``-k`` keyword expression."""
+    cases: list[Case] = []
+    for path in discover(list(paths)):
+        cases.extend(load_scenarios(path, voc).cases)
+    if keyword:
+        match = keyword_matcher(keyword)
+        cases = [c for c in cases if match(c)]
+    return cases
+
+
+def run_case(engine: Engine, case: Case, *, explain: bool = True) -> CaseResult:
+    """Run one case on the shared ground program.
+
+    Raises:
+        InputError: the case cannot run (named by its file, line and name).
+    """
+    if case.skip:
+        return CaseResult(case, SKIPPED)
+    try:
+        return _run_case(engine, case, explain)
+    except InputError as exc:
+        if exc.path is None:  # name the case that could not be run
+            exc.path, exc.line, exc.key = case.file, case.line, f"case '{case.name}'"
+        raise
+
+
+def _run_case(engine: Engine, case: Case, explain: bool) -> CaseResult:
+    proposal, world = apply_changes(case.proposal, World(), list(case.changes), engine.vocabulary)
+    judged = judge(engine, proposal, world, trace=engine.trace)
+    verdict = judged.verdict
+    mismatches = compare(case, verdict)
+    claims_used, rules_used, blocking = _used(judged.answer.fired)
+    result = CaseResult(
+        case, FAILED if mismatches else PASSED, mismatches, [], verdict, claims_used, rules_used, blocking
+    )
+    if mismatches and explain and engine.trace:
+        result.explanation = _explain_mismatches(engine, judged.answer, mismatches)
+    return result
+
+
+def _used(fired: Iterable[clingo.Symbol]) -> tuple[frozenset[str], frozenset[int], frozenset[str]]:
+    claims: set[str] = set()
+    rules: set[int] = set()
+    blocking: set[str] = set()
+    for f in fired:
+        rules.add(f.arguments[0].number)
+        for atom in f.arguments[2].arguments:
+            if atom.name == "accepted" and len(atom.arguments) == 1:
+                claims.add(text(atom.arguments[0]))
+        for atom in f.arguments[3].arguments:
+            if atom.name == "accepted" and len(atom.arguments) == 1:
+                blocking.add(text(atom.arguments[0]))
+    return frozenset(claims), frozenset(rules), frozenset(blocking)
+
+
+def actual(verdict: Verdict, name: str, form: str) -> object:
+    """A verdict's value in the form an expectation uses."""
+    outcome = verdict[name]
+    if form == "bool":
+        return outcome.worst
+    if form == "holds":
+        return outcome.truth
+    return outcome.reached if form == "levels" else tuple(sorted(outcome.reached))
+
+
+def _shown(form: str, value: object) -> str:
+    if form == "bool":
+        return "true" if value else "false"
+    if form == "holds":
+        return str(value)
+    items = list(value)  # type: ignore[call-overload]
+    if not items:
+        return "(none)"
+    # The levels an open proposal's completions reach read as alternatives; a set's members as a list.
+    return (" or " if form == "levels" else ", ").join(items)
+
+
+def compare(case: Case, v: Verdict) -> list[Mismatch]:
+    """What the case expects and the verdict does not give."""
+    out: list[Mismatch] = []
+    exp = case.expect
+    for name, (form, wanted) in exp.values.items():
+        got = actual(v, name, form)
+        if got != wanted:
+            out.append(Mismatch(name, _shown(form, wanted), _shown(form, got)))
+    for pattern in exp.reasons:
+        if not any(
+            r.basis == pattern.claim and pattern.verdict in (None, r.verdict) and pattern.effect in (None, r.effect)
+            for r in v.reasons
+        ):
+            out.append(
+                Mismatch(
+                    "reasons",
+                    f"includes {pattern}",
+                    _listing(f"{r.basis} ({r.verdict}, {r.effect})" for r in v.reasons),
+                )
+            )
+    for name, expected, found in (
+        ("conflicts", exp.conflicts, [c.id for c in v.conflicts]),
+        ("warnings", exp.warnings, [finding_id(w.id) for w in v.warnings]),
+        ("notes", exp.notes, [finding_id(n.id) for n in v.notes]),
+    ):
+        missing = [e for e in expected if e not in found]
+        if missing:
+            out.append(Mismatch(name, f"includes {', '.join(missing)}", _listing(found)))
+    return out
+
+
+def finding_id(wid: str) -> str:
+    """A warning's or note's id without its arguments: window(1) -> window."""
+    return wid.split("(", 1)[0]
+
+
+def _listing(items: Iterable[str]) -> str:
+    items = sorted(set(items))
+    return ", ".join(items) if items else "(none)"
+
+
+def _explain_mismatches(engine: Engine, answer: Answer, mismatches: list[Mismatch]) -> list[tuple[str, Node]]:
+    """For each verdict that does not match, why it has the value it has."""
+    ex = Explainer(engine, answer)
+    atoms = verdict_atoms(engine, answer)
+    out: list[tuple[str, Node]] = []
+    for m in mismatches:
+        for _, _, atom, holds in atoms:
+            if atom.name == m.field:
+                out.append((f"Why {m.field} is {m.actual}:", ex.why(atom) if holds else ex.why_not(atom)))
+    return out
+
+
+def run(engine: Engine, cases: Sequence[Case], *, coverage: bool = False) -> TestReport:
+    """Run every case (on a traced engine for explanations and coverage)."""
+    results = [run_case(engine, c) for c in cases]
+    report = TestReport(results)
+    if coverage:
+        report.coverage = measure(engine, results)
+    return report
+
+
+def measure(engine: Engine, results: Sequence[CaseResult]) -> Coverage:
+    """Claims and rules of the knowledge base that the passing cases exercised."""
+    claims = engine.vocabulary.claims
+    used: set[str] = set()
+    rules: set[int] = set()
+    for r in results:
+        if r.status == PASSED:
+            used |= r.claims_used | r.claims_blocking
+            rules |= r.rules_used
+    record_only = sorted(c for c, claim in claims.items() if claim.record_only)
+    exercisable = sorted(c for c in claims if c not in record_only)
+    index = engine.index
+    # Integrity constraints derive nothing, so they never fire: they are not counted.
+    kb_rules = [i for i in index.kb_rules() if index.view(i).heads]
+    covered_where = {index.rules[i].where for i in rules if not index.rules[i].engine}
+    all_where = {index.rules[i].where for i in kb_rules}
+    uncovered = sorted(all_where - covered_where, key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])))
+    return Coverage(
+        claims_total=len(claims),
+        claims_covered=sorted(c for c in exercisable if c in used),
+        claims_uncovered=[c for c in exercisable if c not in used],
+        record_only=record_only,
+        rules_total=len(all_where),
+        rules_covered=len(covered_where & all_where),
+        rules_uncovered=uncovered,
+    )
+
+
+# ---------------------------------------------------------------- -k expressions
+#: Bounds on a -k expression (its parser and matcher recurse).
+MAX_K_TOKENS = 400
+MAX_K_DEPTH = 50
+
+_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def _depth(tokens: list[str]) -> int:
+    """The deepest nesting of parentheses and runs of 'not' in a -k expression."""
+    deepest = depth = nots = 0
+    for tok in tokens:
+        depth += tok == "("
+        depth -= tok == ")"
+        nots = nots + 1 if tok == "not" else 0
+        deepest = max(deepest, depth + nots)
+    return deepest
+
+
+_Matcher = Callable[[Case], bool]
+
+
+def keyword_matcher(expr: str) -> _Matcher:
+    """A pytest-style ``-k`` expression: words (substrings of a case id, or tags), and/or/not, parentheses.
+
+    Raises:
+        InputError: the expression does not parse, or is too long or deep.
+    """
+    tokens = [t for t in _TOKEN.findall(expr) if t]
+    if len(tokens) > MAX_K_TOKENS or _depth(tokens) > MAX_K_DEPTH:
+        raise InputError(
+            "the -k expression is too complex",
+            key="-k",
+            expected=f"at most {MAX_K_TOKENS} words and {MAX_K_DEPTH} levels of parentheses or 'not'",
+        )
+    pos = 0
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise InputError(f"-k expression ends too early: {expr!r}", key="-k")
+        pos += 1
+        return tokens[pos - 1]
+
+    def parse_or() -> _Matcher:
+        left = parse_and()
+        while peek() == "or":
+            take()
+            right = parse_and()
+            left = (lambda a, b: lambda c: a(c) or b(c))(left, right)
+        return left
+
+    def parse_and() -> _Matcher:
+        left = parse_not()
+        while peek() == "and":
+            take()
+            right = parse_not()
+            left = (lambda a, b: lambda c: a(c) and b(c))(left, right)
+        return left
+
+    def parse_not() -> _Matcher:
+        if peek() == "not":
+            take()
+            inner = parse_not()
+            return lambda c: not inner(c)
+        return parse_atom()
+
+    def parse_atom() -> _Matcher:
+        tok = take()
+        if tok == "(":
+            inner = parse_or()
+            if take() != ")":
+                raise InputError(f"unbalanced parentheses in -k expression {expr!r}", key="-k")
+            return inner
+        if tok in ("and", "or", ")"):
+            raise InputError(f"unexpected '{tok}' in -k expression {expr!r}", key="-k")
+        word = tok.lower()
+        return lambda c: word in c.id.lower() or word in (t.lower() for t in c.tags)
+
+    matcher = parse_or()
+    if pos != len(tokens):
+        raise InputError(f"unexpected '{tokens[pos]}' in -k expression {expr!r}", key="-k")
+    return matcher
+
+
+# ---------------------------------------------------------------- --update
+def update_files(results: Sequence[CaseResult]) -> list[str]:
+    """Rewrite the expectations of failing cases to the actual verdicts; the files changed.
+
+    Only the keys a case already expects are refreshed (list expectations keep
+    the items that still hold).  Comments other than the leading ones are not
+    kept: review the diff before committing.
+    """
+    import yaml
+
+    from ..io.files import atomic_write
+
+    by_file: dict[str, list[CaseResult]] = {}
+    for r in results:
+        if r.status == FAILED and r.verdict is not None:
+            by_file.setdefault(r.case.file, []).append(r)
+    changed = []
+    for path, items in sorted(by_file.items()):
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+        header = "".join(line for line in source.splitlines(keepends=True)[:5] if line.startswith("#"))
+        data = yaml.safe_load(source)
+        for r in items:
+            index, vindex = r.case.position
+            target = data["scenarios"][index]
+            if vindex is not None:
+                target = target["variations"][vindex]
+            target["expect"] = _refreshed(target.get("expect") or {}, r)
+        atomic_write(path, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+        changed.append(path)
+    return changed
+
+
+def _reason_holds(item: object, v: Verdict) -> bool:
+    """Whether an expected reason (a claim id, or {claim, verdict, effect}) is among the actual ones."""
+    if isinstance(item, str):
+        item = {"claim": item}
+    if not isinstance(item, dict):
+        return False
+    return any(
+        r.basis == item.get("claim")
+        and item.get("verdict") in (None, r.verdict)
+        and item.get("effect") in (None, r.effect)
+        for r in v.reasons
+    )
+
+
+def _refreshed(expect: dict[str, object], r: CaseResult) -> dict[str, object]:
+    v = r.verdict
+    assert v is not None
+    out = dict(expect)
+    for name, (form, _) in r.case.expect.values.items():
+        got = actual(v, name, form)
+        if form == "levels":
+            got = got[0] if len(got) == 1 else list(got)  # type: ignore[index,arg-type]
+        elif form == "members":
+            got = list(got)  # type: ignore[call-overload]
+        out[name] = got
+    wrong = {m.field for m in r.mismatches}
+    if "conflicts" in wrong:
+        out["conflicts"] = [c for c in out["conflicts"] if c in {x.id for x in v.conflicts}]  # type: ignore[union-attr]
+    if "warnings" in wrong:
+        out["warnings"] = [w for w in out["warnings"] if w in {finding_id(x.id) for x in v.warnings}]  # type: ignore[union-attr]
+    if "notes" in wrong:
+        out["notes"] = [w for w in out["notes"] if w in {finding_id(x.id) for x in v.notes}]  # type: ignore[union-attr]
+    if "reasons" in wrong:
+        out["reasons"] = [item for item in out["reasons"] if _reason_holds(item, v)]  # type: ignore[union-attr]
+    return {k: val for k, val in out.items() if val != [] or k in r.case.expect.values}

@@ -1,0 +1,450 @@
+"""The engine: ground a knowledge base once, solve each question under assumptions.
+
+A proposal never becomes program text.  Its components are the externals
+``set(Key, Value)``, ``open(Key)`` and ``open_value(Key, Value)``; a what-if
+adds ``rejected(Claim)``, ``as_of(Date)``, ``as_of(Actor, Date)`` and
+``assume_stance(Actor, Issue, Position)``; a roadmap the ``phase_*`` inputs
+(all declared by argmap's prelude, ``src/argmap/lp/``).  Each question is one
+``solve(assumptions=...)`` on the same ground program, with every input
+assumed true or false, so nothing carries over from one question to the next.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import clingo
+
+from ..asp import program
+from ..asp.program import FIRED, MessageLog, ProgramIndex
+from ..model.errors import InputError
+from ..model.kb import PARTS, Vocabulary
+from ..model.proposal import BASELINE, Proposal, World
+from . import bridge, interrupts
+from .kbspec import KnowledgeBase, engine_sources
+from .vocabulary import read_vocabulary
+
+#: How many completions of an open proposal an explanation looks at.
+MAX_COMPLETIONS = 4096
+
+#: The engine's support program for each mode.
+MODES = {"judge": "support.lp", "repair": "repair.lp", "explore": "explore.lp"}
+PRELUDE = ("prelude.lp", "stances.lp", "roadmap.lp")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The atoms of one question's answer sets.
+
+    For a proposal with no open aspect there is exactly one answer set, and
+    ``cautious == brave``.  Otherwise ``cautious`` holds in every completion
+    and ``brave`` in at least one.  With tracing, ``fired`` holds the rule
+    firings and ``atoms`` every atom true in some answer set
+    (``atoms_cautious``: in all; None when the same as ``atoms``).
+    """
+
+    cautious: frozenset[clingo.Symbol]
+    brave: frozenset[clingo.Symbol]
+    fired: frozenset[clingo.Symbol] = frozenset()
+    atoms: frozenset[clingo.Symbol] = frozenset()
+    atoms_cautious: frozenset[clingo.Symbol] | None = None
+
+    @property
+    def everywhere(self) -> frozenset[clingo.Symbol]:
+        """Atoms true in every answer set (traced answers only)."""
+        return self.atoms if self.atoms_cautious is None else self.atoms_cautious
+
+
+class Engine:
+    """A knowledge base, grounded once, that answers questions under assumptions."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase | None = None,
+        *,
+        trace: bool = False,
+        mode: str = "judge",
+        facts: Sequence[clingo.Symbol] = (),
+        timeout: float | None = None,
+    ) -> None:
+        """Load, check and ground a knowledge base.
+
+        `mode` "repair" or "explore" makes the proposal's components a choice
+        (``lp/repair.lp``, ``lp/explore.lp``) instead of inputs; `facts` (a
+        design space) are added as facts built from symbols.  `timeout`
+        bounds every solve, in seconds.
+
+        Raises:
+            InputError: a rule file is unreadable, does not parse or ground,
+                or breaks the knowledge-base contract.
+        """
+        self.kb = kb or KnowledgeBase.shipped()
+        self.trace = trace
+        self.mode = mode
+        self.timeout = timeout
+        self.root = self.kb.display_root()
+        self._log = MessageLog()
+        self._ctl = clingo.Control(["--warn=none"], logger=self._log, message_limit=20)
+        sources = self.kb.sources()
+        #: Every rule file read (absolute paths), for the engine cache's freshness check.
+        self.source_paths = tuple(src.path for src in sources)
+        support = engine_sources((*PRELUDE, MODES[mode]))
+        interrupts.BUSY.append(1)  # a signal now is kept until clingo returns (raising in its callbacks aborts)
+        try:
+            self.index: ProgramIndex = program.build(
+                self._ctl,
+                sources,
+                support,
+                self._log,
+                trace=trace,
+                drop_externals=frozenset({("set", 2)}) if mode != "judge" else frozenset(),
+                facts=facts,
+                generate=bridge.generate,
+            )
+        finally:
+            interrupts.BUSY.pop()
+            interrupts.raise_pending()
+        self._ground()
+        self._literals: dict[clingo.Symbol, int] = {}
+        for atom in self._ctl.symbolic_atoms:
+            if atom.is_external:
+                self._literals[atom.symbol] = atom.literal
+                self._ctl.assign_external(atom.literal, None)
+        self._inputs = sorted(set(self._literals.values()))
+        self._config: tuple[str, str] | None = None
+        self._coherent = self._literals.get(clingo.Function("coherent_only"))
+        self._settings: dict[tuple[str, str], int] = {}
+        self._all_false = [-lit for lit in self._inputs]
+        self._position = {lit: i for i, lit in enumerate(self._inputs)}
+        self._symbols: dict[int, clingo.Symbol] | None = None
+        self.vocabulary: Vocabulary = read_vocabulary(self.facts, self.index, self.possible)
+        self._check_shown()
+
+    @property
+    def files(self) -> list[str]:
+        """The knowledge base's rule files, as shown in messages."""
+        return list(self.index.files)
+
+    def _ground(self) -> None:
+        """Ground in a helper thread while this one waits in slices, so that a signal
+        ends a long grounding (clingo's grounder cannot be interrupted, but the
+        process can still exit; the helper thread dies with it)."""
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                self._ctl.ground([("base", [])])
+            except BaseException as exc:
+                failure.append(exc)
+
+        worker = threading.Thread(target=work, name="argmap-ground", daemon=True)
+        interrupts.GROUNDING.append(1)
+        worker.start()
+        while worker.is_alive():
+            worker.join(interrupts.SLICE)
+        interrupts.GROUNDING.pop()
+        if failure:
+            if isinstance(failure[0], RuntimeError):
+                raise self._log.error("the knowledge base does not ground") from None
+            raise failure[0]
+
+    def _check_shown(self) -> None:
+        """A declared verdict that the program hides would read as false everywhere: refuse it."""
+        shows = self.index.shows
+        if shows is None:
+            return
+        needed = [(spec.name, 0 if spec.kind == "bool" else 1) for spec in self.vocabulary.registry]
+        needed.append(("reason", 4))
+        for name, arity in needed:
+            if (name, arity) not in shows:
+                raise InputError(
+                    f"{name}/{arity} is not shown, so argmap cannot read it",
+                    key="#show",
+                    expected=f"#show {name}/{arity}. beside the other #show statements",
+                )
+
+    # -------------------------------------------------------------- facts
+    def facts(self, name: str, arity: int) -> list[clingo.Symbol]:
+        """The atoms of `name/arity` that are facts of the ground program, sorted."""
+        return sorted(a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity) if a.is_fact)
+
+    def possible(self, name: str, arity: int) -> bool:
+        """Whether any atom of `name/arity` occurs in the ground program."""
+        return any(True for _ in self._ctl.symbolic_atoms.by_signature(name, arity))
+
+    def atoms(self, name: str, arity: int) -> list[clingo.Symbol]:
+        """Every atom of `name/arity` in the ground program (true in some answer set or not), sorted."""
+        return sorted(a.symbol for a in self._ctl.symbolic_atoms.by_signature(name, arity))
+
+    def require(self, part: str, what: str) -> None:
+        """Raise InputError when the knowledge base lacks an optional part that `what` needs."""
+        if part not in self.vocabulary.parts:
+            raise InputError(
+                f"{what} needs the knowledge base's {part} part, which this knowledge base does not define",
+                expected=f"{PARTS[part]} (see docs/knowledge-base.md, 'Optional parts')",
+            )
+
+    # -------------------------------------------------------------- assumptions
+    def literal(self, name: str, *args: clingo.Symbol) -> int:
+        """The program literal of an external input atom.
+
+        Raises:
+            InputError: the atom is not an input of this knowledge base.
+        """
+        sym = clingo.Function(name, list(args))
+        try:
+            return self._literals[sym]
+        except KeyError:
+            raise InputError(f"{sym} is not an input of this knowledge base") from None
+
+    def has_input(self, sym: clingo.Symbol) -> bool:
+        return sym in self._literals
+
+    def _set_literal(self, key: str, value: str) -> int:
+        found = self._settings.get((key, value))
+        if found is None:
+            found = self._settings[(key, value)] = self.literal("set", _sym(key), _sym(value))
+        return found
+
+    def assumptions(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
+        """The literals that put `proposal` (and `world`) into the ground program."""
+        return self.complete(self.inputs(proposal, world))
+
+    def complete(self, true: Iterable[int], free: Iterable[str] = ()) -> list[int]:
+        """Assume the given input literals true and every other input false.
+
+        Inputs whose predicate is named in `free` are left out, so the solver
+        may choose them (an enumeration over them in one solve).
+        """
+        if free:
+            on = set(true)
+            names = set(free)
+            loose = {lit for sym, lit in self._literals.items() if sym.name in names}
+            return [lit if lit in on else -lit for lit in self._inputs if lit not in loose]
+        # The hot path of batch checking: copy the all-false list, flip the true ones.
+        out = self._all_false.copy()
+        where = self._position
+        for lit in true:
+            out[where[lit]] = lit
+        return out
+
+    def inputs(self, proposal: Proposal, world: World = BASELINE) -> list[int]:
+        """The input literals that `proposal` and `world` make true."""
+        lits = [self._set_literal(k, v) for k, v in proposal.settings]
+        if proposal.open:
+            lits += [self.literal("open", _sym(k)) for k in proposal.open]
+            lits += [self.literal("open_value", _sym(k), _sym(v)) for k, v in proposal.open_values]
+            if self._coherent is not None:
+                lits.append(self._coherent)
+        lits += [self.literal("rejected", _sym(c)) for c in world.rejected]
+        as_of = world.as_of if world.as_of is not None else proposal.date
+        if as_of is not None or world.actor_as_of or world.stances:
+            self.require("stances", "reading stances as of a date, or changing one")
+        if as_of is not None:
+            lits.append(self.literal("as_of", clingo.Number(as_of)))
+        lits += [self.literal("as_of", _sym(a), clingo.Number(d)) for a, d in world.actor_as_of]
+        lits += [self.literal("assume_stance", _sym(a), _sym(i), _sym(p)) for a, i, p in world.stances]
+        return lits
+
+    # -------------------------------------------------------------- solving
+    def solve(self, assumptions: Sequence[int], *, open_aspects: bool = False, fired: bool = False) -> Answer:
+        """Solve once (or, with open aspects, twice: brave and cautious).
+
+        Raises:
+            InputError: no answer set (the knowledge base's constraints reject
+                the proposal), or the solve ran out of time.
+        """
+        if not open_aspects:
+            shown, trace, atoms = self._solve(assumptions, "auto", fired)
+            return Answer(shown, shown, trace, atoms)
+        if self._coherent is not None and self._coherent in assumptions and not self.satisfiable(assumptions):
+            # No coherent choice exists for some open aspect: consider every completion instead.
+            assumptions = [-lit if lit == self._coherent else lit for lit in assumptions]
+        if fired:
+            return self._completions(assumptions)
+        brave, _, _ = self._solve(assumptions, "brave", False)
+        cautious, _, _ = self._solve(assumptions, "cautious", False)
+        return Answer(cautious, brave)
+
+    def _completions(self, assumptions: Sequence[int]) -> Answer:
+        """Every completion of an open proposal, for explanations.
+
+        clasp's brave and cautious modes track only shown atoms, and an
+        explanation needs every atom and every rule firing; so the completions
+        are enumerated (up to MAX_COMPLETIONS) and combined here.
+        """
+        self._configure("auto", str(MAX_COMPLETIONS))
+        brave: set[clingo.Symbol] = set()
+        cautious: set[clingo.Symbol] | None = None
+        atoms: set[clingo.Symbol] = set()
+        atoms_cautious: set[clingo.Symbol] | None = None
+        trace: set[clingo.Symbol] = set()
+
+        def on_model(model: clingo.Model) -> None:
+            nonlocal cautious, atoms_cautious
+            shown = set(model.symbols(shown=True))
+            brave.update(shown)
+            cautious = shown if cautious is None else cautious & shown
+            these = set()
+            for sym in model.symbols(atoms=True):
+                if sym.name == FIRED:
+                    trace.add(sym)
+                else:
+                    these.add(sym)
+            atoms.update(these)
+            atoms_cautious = these if atoms_cautious is None else atoms_cautious & these
+
+        result = self.run(assumptions, on_model=on_model)
+        if not result.satisfiable:
+            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+        return Answer(
+            frozenset(cautious or ()),
+            frozenset(brave),
+            frozenset(trace),
+            frozenset(atoms),
+            frozenset(atoms_cautious or ()),
+        )
+
+    def configure(self, **settings: str) -> None:
+        """Set clasp's solve options (enum_mode, models, opt_mode, project) for the next solves."""
+        conf = self._ctl.configuration.solve
+        for key, value in settings.items():
+            setattr(conf, key, value)
+        self._config = None
+
+    def _configure(self, enum_mode: str, models: str) -> None:
+        """Set clasp's enumeration mode and model count (only when they change: setting them is not free)."""
+        if self._config != (enum_mode, models):
+            conf = self._ctl.configuration.solve
+            conf.enum_mode = enum_mode  # type: ignore[union-attr]
+            conf.models = models  # type: ignore[union-attr]
+            self._config = (enum_mode, models)
+
+    def run(
+        self,
+        assumptions: Sequence[int],
+        *,
+        on_model: Callable[[clingo.Model], bool | None] | None = None,
+        on_core: Callable[[Sequence[int]], None] | None = None,
+    ) -> clingo.SolveResult:
+        """One solve on the ground program, bounded by the engine's timeout.
+
+        Without a timeout the solve runs in this thread (the fast path); the
+        command line's signal watchdog can still stop it (see
+        :func:`argmap.engine.interrupts.interrupt_all`).  With one, it runs in
+        clingo's thread while this one waits.
+
+        Raises:
+            InputError: the solve did not finish within the timeout.
+        """
+        if self.timeout is None:
+            interrupts.RUNNING.add(self._ctl)
+            try:
+                return self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core)
+            finally:
+                interrupts.RUNNING.discard(self._ctl)
+                interrupts.raise_pending()
+        deadline = time.monotonic() + self.timeout
+        with self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core, async_=True) as handle:
+            while not handle.wait(interrupts.SLICE):
+                if time.monotonic() > deadline:
+                    handle.cancel()
+                    raise InputError(
+                        f"solving did not finish within {self.timeout:g} s",
+                        key="--timeout",
+                        expected="a larger --timeout, or a smaller question",
+                    )
+            return handle.get()
+
+    def _solve(
+        self, assumptions: Sequence[int], mode: str, fired: bool
+    ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol]]:
+        self._configure(mode, "0" if mode != "auto" else "1")
+        shown: set[clingo.Symbol] = set()
+        trace: set[clingo.Symbol] = set()
+        atoms: set[clingo.Symbol] = set()
+
+        def on_model(model: clingo.Model) -> None:
+            nonlocal shown
+            shown = set(model.symbols(shown=True))
+            if fired:
+                trace.clear()
+                atoms.clear()
+                for sym in model.symbols(atoms=True):
+                    (trace if sym.name == FIRED else atoms).add(sym)
+
+        result = self.run(assumptions, on_model=on_model)
+        if not result.satisfiable:
+            raise InputError(
+                "the knowledge base has no answer for this proposal: its constraints reject it "
+                "(for a proposal with open aspects: no completion of them is coherent)"
+            )
+        return frozenset(shown), frozenset(trace), frozenset(atoms)
+
+    def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:
+        """Every answer set under `assumptions`, as its shown atoms named in `names`, sorted."""
+        self._configure("auto", "0")
+        found: list[frozenset[clingo.Symbol]] = []
+
+        def on_model(model: clingo.Model) -> None:
+            found.append(frozenset(s for s in model.symbols(atoms=True) if s.name in names))
+
+        self.run(assumptions, on_model=on_model)
+        return sorted(found, key=lambda atoms: sorted(map(str, atoms)))
+
+    def optimal(
+        self, assumptions: Sequence[int], show: str, limit: int
+    ) -> list[tuple[frozenset[clingo.Symbol], tuple[int, ...]]] | None:
+        """All optimal answer sets (up to `limit`), as their shown `show` atoms and costs; None if unsatisfiable."""
+        self._configure("auto", "0")
+        conf = self._ctl.configuration.solve
+        conf.opt_mode = "optN"  # type: ignore[union-attr]
+        found: dict[frozenset[clingo.Symbol], tuple[int, ...]] = {}
+
+        def on_model(model: clingo.Model) -> bool:
+            if model.optimality_proven:
+                atoms = frozenset(s for s in model.symbols(shown=True) if s.name == show)
+                found[atoms] = tuple(model.cost)
+            return len(found) < limit
+
+        try:
+            result = self.run(assumptions, on_model=on_model)
+        finally:
+            conf.opt_mode = "opt"  # type: ignore[union-attr]
+        if result.unsatisfiable:
+            return None
+        return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+
+    def satisfiable(self, assumptions: Sequence[int]) -> bool:
+        """Whether any answer set exists under `assumptions`."""
+        self._configure("auto", "1")
+        return bool(self.run(assumptions).satisfiable)
+
+    def symbol(self, literal: int) -> clingo.Symbol:
+        """The input atom of a literal."""
+        if self._symbols is None:
+            self._symbols = {lit: sym for sym, lit in self._literals.items()}
+        return self._symbols[abs(literal)]
+
+    def solve_raw(self, assumptions: Sequence[int], core: list[int]) -> bool:
+        """Satisfiable under `assumptions`?  If not, `core` receives an unsatisfiable core."""
+        self._configure("auto", "1")
+        result = self.run(assumptions, on_core=core.extend)
+        return bool(result.satisfiable)
+
+    def core(self, assumptions: Sequence[int]) -> list[clingo.Symbol]:
+        """The input atoms assumed true in an unsatisfiable core of `assumptions`."""
+        core: list[int] = []
+        self._configure("auto", "1")
+        self.run(assumptions, on_core=core.extend)
+        return sorted(self.symbol(lit) for lit in core if lit in self._position)
+
+    def literal_of(self, symbol: clingo.Symbol) -> int:
+        return self._literals[symbol]
+
+
+def _sym(name: str) -> clingo.Symbol:
+    return clingo.Function(name)

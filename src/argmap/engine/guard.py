@@ -1,0 +1,406 @@
+"""Grounding rule files that are not argmap's own under a hard limit, in a child process.
+
+clingo cannot interrupt grounding from inside a process, so a rule such as
+``p(X) :- X = 1..100000000.``, an unbounded recursion or a huge join would hang
+argmap or exhaust memory.  Before argmap grounds a knowledge base that is not
+the one it ships (``--kb``, ``--layer``, a project config), it grounds exactly
+the same program once in a child process:
+
+- the child builds the program as the engine will (the same files, tracing,
+  mode and extra facts, :func:`argmap.asp.program.collect`);
+- it grounds it part by part in dependency order (:mod:`argmap.asp.deps`), so
+  every part is complete when ground and the order of statements in a file
+  does not matter, and reports each part before grounding it: when the limit
+  is hit, the parent names the rule that blew up;
+- it runs under a memory limit (the lower of ``MEMORY_MB`` and any inherited
+  limit) and a CPU limit, and dies with its parent (``PR_SET_PDEATHSIG``).
+
+Two clocks bound the child.  The user's time limit (``--timeout``, default
+60 s) counts only the grounding of parts that the knowledge base's own rule
+files can influence: a part with a statement from a file that is not argmap's
+(its prelude, or the knowledge base it ships), or one that reads a predicate
+such a part defines.  Starting Python, reading and parsing the files, and
+grounding parts of argmap's own files that nothing else feeds (the same work
+for every knowledge base, and bounded) count against a fixed overhead
+(:data:`LOAD_SECONDS`) instead; so does nothing the user wrote.  So no rule
+file makes the probe run longer than the timeout plus a fixed overhead, and
+the probe never blames a rule of argmap's own for the time its start-up took.
+
+Only when the child finishes does the engine ground the program itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+import clingo
+
+from ..model.errors import InputError
+from .kbspec import KnowledgeBase
+
+#: Defaults for a probe: seconds of grounding, and megabytes of address space.
+GROUND_SECONDS = 60.0
+MEMORY_MB = 4096
+#: How long the child may take to start (import Python and clingo): not counted, and if it cannot
+#: start at all the probe is skipped (the normal load then reports what it can).
+START_SECONDS = 60.0
+#: The fixed overhead: reading and parsing the rule files, and grounding the parts of argmap's own
+#: files that no rule of the knowledge base feeds.
+LOAD_SECONDS = 30.0
+#: How often the parent looks at the child's progress.
+_POLL = 0.02
+
+
+def probe(
+    kb: KnowledgeBase,
+    *,
+    timeout: float | None = None,
+    trace: bool = False,
+    mode: str = "judge",
+    facts: Sequence[clingo.Symbol] = (),
+    memory_mb: int = MEMORY_MB,
+) -> None:
+    """Ground `kb` (as an Engine with these settings would) in a child process.
+
+    Raises:
+        InputError: a rule file cannot be read; or grounding did not finish
+            within `timeout` seconds, or ran out of memory, naming the file,
+            line and text of the rule that was being ground.
+    """
+    kb.sources()  # an unreadable or refused file is reported at once, without starting a child
+    seconds = timeout or GROUND_SECONDS
+    spec = {
+        "files": [os.path.abspath(f) for f in kb.files],
+        "layers": [os.path.abspath(f) for f in kb.layers],
+        "root": os.path.abspath(kb.base_root()),
+        "trace": trace,
+        "mode": mode,
+        "facts": [str(f) for f in facts],
+        "memory_mb": memory_mb,
+        "cpu_seconds": int(seconds + START_SECONDS + LOAD_SECONDS) + 5,
+        "parent": os.getpid(),
+    }
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_package_parent(), env.get("PYTHONPATH")) if p)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "argmap.engine.guard"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+    )
+    events: list[tuple[float, dict[str, object]]] = []
+
+    def read() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                events.append((time.monotonic(), event))
+
+    reader = threading.Thread(target=read, name="argmap-guard", daemon=True)
+    reader.start()
+    begin = time.monotonic()
+    try:
+        assert child.stdin is not None
+        try:
+            child.stdin.write(json.dumps(spec))
+            child.stdin.close()
+        except OSError:
+            pass  # the child is gone already: its exit status says why
+        while child.poll() is None:
+            clock = _Clocks(events, time.monotonic())
+            if clock.started is None and time.monotonic() - begin > START_SECONDS:
+                return  # the child could not even start: let the normal load report what it can
+            if clock.user > seconds or clock.overhead > LOAD_SECONDS:
+                child.kill()
+                child.wait()
+                reader.join(1)
+                raise _too_long(clock, seconds)
+            time.sleep(_POLL)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    reader.join(1)
+    seen = {str(event.get("event")): event for _, event in events}
+    if "done" in seen or child.returncode == 0:
+        return
+    if "started" not in seen:
+        return  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
+    where = _Clocks(events, time.monotonic()).marker
+    limit = int(seen["started"].get("memory_mb", memory_mb))  # type: ignore[call-overload]
+    if child.returncode == -signal.SIGXCPU:
+        reason = "used more CPU time than allowed"
+    else:
+        reason = f"ran out of memory (limit {limit} MB)"
+    raise InputError(
+        f"grounding {reason}" + (f" at the rule {where[2]}" if where else ""),
+        path=where[0] if where else None,
+        line=where[1] if where else None,
+        expected="rules whose grounding is finite and small",
+    )
+
+
+class _Clocks:
+    """The child's progress read from its events: time on the user's clock and on the overhead clock,
+    and the last part it reported."""
+
+    def __init__(self, events: list[tuple[float, dict[str, object]]], now: float) -> None:
+        self.user = self.overhead = 0.0
+        self.started: float | None = None
+        self.marker: tuple[str, int, str] | None = None
+        self.user_marker: tuple[str, int, str] | None = None
+        self.loading = True
+        seen = list(events)  # the reader thread appends; a copy is consistent
+        for n, (at, event) in enumerate(seen):
+            end = seen[n + 1][0] if n + 1 < len(seen) else now
+            kind = event.get("event")
+            if kind == "started":
+                self.started = at
+                self.overhead += end - at
+            elif kind == "grounding":
+                self.loading = False
+                self.marker = (str(event["path"]), int(event["line"]), str(event["rule"]))  # type: ignore[call-overload]
+                if event.get("counted"):
+                    self.user += end - at
+                    self.user_marker = self.marker
+                else:
+                    self.overhead += end - at
+
+
+def _too_long(clock: _Clocks, seconds: float) -> InputError:
+    if clock.user > seconds:
+        where = clock.user_marker
+        return InputError(
+            f"grounding did not finish within {seconds:g} s" + (f" (at the rule {where[2]})" if where else ""),
+            path=where[0] if where else None,
+            line=where[1] if where else None,
+            expected="rules whose grounding is finite and small (bound every variable by a finite domain)",
+        )
+    if clock.loading:
+        return InputError(
+            f"reading the rule files did not finish within {LOAD_SECONDS:g} s",
+            expected="rule files of a reasonable size (pools such as p(1;2;3) multiply: each unfolds into rules)",
+        )
+    where = clock.marker
+    return InputError(
+        f"grounding did not finish within {LOAD_SECONDS:g} s" + (f" (at the rule {where[2]})" if where else ""),
+        path=where[0] if where else None,
+        line=where[1] if where else None,
+        expected="rules whose grounding is finite and small",
+    )
+
+
+def _package_parent() -> str:
+    """The folder that holds the argmap package (so the child imports this very copy)."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+# ---------------------------------------------------------------- the child
+def _limit(memory_mb: int, cpu_seconds: int) -> int:
+    """Memory and CPU limits (never above an inherited limit), and death with the parent;
+    the memory limit in force, in MB."""
+    import resource
+
+    _die_with_parent()
+    for which, wanted in ((resource.RLIMIT_AS, memory_mb * 1024 * 1024), (resource.RLIMIT_CPU, cpu_seconds)):
+        soft, hard = resource.getrlimit(which)
+        cap = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY:
+            cap = min(cap, soft)
+        try:
+            resource.setrlimit(which, (cap, hard))
+        except (ValueError, OSError):
+            pass
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return memory_mb if soft == resource.RLIM_INFINITY else soft // (1024 * 1024)
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux; elsewhere nothing)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child() -> int:
+    spec = json.loads(sys.stdin.read())
+    limit = _limit(spec["memory_mb"], spec["cpu_seconds"])
+    if os.getppid() != spec["parent"]:
+        return 1  # the parent died before the kernel could be told to end this process with it
+    _say("started", memory_mb=limit)
+    from clingo import ast
+
+    from ..asp import deps, program
+    from . import bridge
+    from .control import MODES, PRELUDE
+    from .kbspec import engine_sources
+
+    kb = KnowledgeBase(tuple(spec["files"]), tuple(spec["layers"]), spec["root"])
+    log = program.MessageLog()
+    try:
+        sources = kb.sources()
+        support = engine_sources((*PRELUDE, MODES[spec["mode"]]))
+        _, statements = program.collect(
+            sources,
+            support,
+            log,
+            trace=spec["trace"],
+            drop_externals=frozenset({("set", 2)}) if spec["mode"] != "judge" else frozenset(),
+            facts=[clingo.parse_term(f) for f in spec["facts"]],
+            generate=bridge.generate,
+        )
+    except (InputError, RuntimeError):
+        _say("done")  # not ours to report: the normal load reports it with its position
+        return 0
+    except MemoryError:
+        _say("memory")
+        return 3
+    # parse() copies each file to a temporary path, in the order given, and logs it: temporary path -> file.
+    real = dict(zip(log.names, [src.path for src in (*sources, *support)], strict=False))
+    trusted = _trusted_files(support)
+    base: list[ast.AST] = []
+    section = "base"
+    for stm in statements:
+        if stm.ast_type == ast.ASTType.Program:
+            section = stm.name if not stm.parameters else ""
+            continue
+        if section == "base" and stm.ast_type != ast.ASTType.Comment:
+            base.append(stm)
+    ctl = clingo.Control(["--warn=none"], logger=lambda code, msg: None)
+    parts: list[tuple[str, list[ast.AST], bool]] = []
+    fed: set[tuple[str, int]] = set()  # predicates a counted part defines
+    groups: list[list[ast.AST]] = []
+    for group in deps.dependency_order(base):
+        stms = [base[i] for i in group]
+        if all(deps.defines_and_uses(stm)[0] == {(program.FIRED, 4)} for stm in stms):
+            groups.extend([stm] for stm in stms)  # nothing reads the trace: each trace rule alone, blamed exactly
+        else:
+            groups.append(stms)
+    try:
+        with ast.ProgramBuilder(ctl) as builder:
+            for n, stms in enumerate(groups):
+                counted = False
+                defined: set[tuple[str, int]] = set()
+                for stm in stms:
+                    heads, uses = deps.defines_and_uses(stm)
+                    defined |= heads
+                    filename = stm.location.begin.filename
+                    origin = real.get(filename, real.get(os.path.normpath(filename), filename))
+                    if origin == "<input>" or (not origin.startswith("<") and origin not in trusted) or uses & fed:
+                        counted = True
+                if counted:
+                    fed |= defined
+                name = f"argmap_guard_{n}"
+                builder.add(ast.Program(stms[0].location, name, []))
+                for stm in stms:
+                    builder.add(stm)
+                parts.append((name, stms, counted))
+    except RuntimeError:
+        _say("done")
+        return 0
+    originals = {_at(stm): stm for stm in base if deps.defines_and_uses(stm)[0] != {(program.FIRED, 4)}}
+    for name, stms, counted in parts:
+        shown = _blame([originals.get(_at(stm), stm) for stm in stms], log, real, trusted)
+        _say("grounding", counted=counted, path=shown[0], line=shown[1], rule=shown[2])
+        try:
+            ctl.ground([(name, [])])
+        except MemoryError:
+            _say("memory")
+            return 3
+        except RuntimeError as exc:
+            if "bad_alloc" in str(exc) or "memory" in str(exc).lower():
+                _say("memory")
+                return 3
+            _say("done")
+            return 0  # a grounding error is reported, with its position, by the normal load
+    _say("done")
+    return 0
+
+
+def _say(event: str, **fields: object) -> None:
+    """One line of progress for the parent (JSON: file names may hold any character)."""
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def _at(stm: object) -> tuple[str, int, int]:
+    begin = stm.location.begin  # type: ignore[attr-defined]
+    return begin.filename, begin.line, begin.column
+
+
+def _trusted_files(support: Sequence[object]) -> set[str]:
+    """argmap's own rule files: its prelude and support programs, and the knowledge base it ships."""
+    out = {os.path.realpath(src.path) for src in support}  # type: ignore[attr-defined]
+    out |= {src.path for src in support}  # type: ignore[attr-defined]
+    try:
+        shipped = KnowledgeBase.shipped().sources()
+    except InputError:
+        return out
+    for src in shipped:
+        out.add(src.path)
+    # a file counts as argmap's own by what it is, not by the name it was given
+    return out | {os.path.realpath(p) for p in list(out)}
+
+
+def _blame(group: list[object], log: object, real: dict[str, str], trusted: set[str]) -> tuple[str, int, str]:
+    """The rule to name for a part: its first rule from a file that is not argmap's own, else its first rule."""
+    from clingo import ast
+
+    def where(stm: ast.AST) -> tuple[str, int]:
+        loc = stm.location.begin
+        return log.shown(loc.filename), loc.line  # type: ignore[attr-defined]
+
+    def own(stm: ast.AST) -> bool:
+        origin = real.get(stm.location.begin.filename, stm.location.begin.filename)
+        return not origin.startswith("<") and origin not in trusted and os.path.realpath(origin) not in trusted
+
+    kinds = (ast.ASTType.Rule, ast.ASTType.External, ast.ASTType.Minimize)
+    rules = [s for s in group if s.ast_type in kinds]  # type: ignore[attr-defined]
+    rules = [s for s in rules if not _plain_fact(s)] or rules  # a plain fact grounds to itself: never the cause
+    theirs = [s for s in rules if own(s)]
+    pick = theirs or [s for s in rules if not where(s)[0].startswith(("argmap:", "<"))] or rules or group
+    first = min(pick, key=where)
+    path, line = where(first)
+    text = " ".join(str(first).split())[:120]
+    more = len(pick) - 1
+    if more:
+        text += f" (and {more} more rule{'s' if more > 1 else ''} it is ground with)"
+    return path, line, text
+
+
+def _plain_fact(stm: object) -> bool:
+    """Whether a statement is a fact with a ground head (no interval, pool or variable)."""
+    from clingo import ast
+
+    if stm.ast_type != ast.ASTType.Rule or stm.body:  # type: ignore[attr-defined]
+        return False
+    head = stm.head  # type: ignore[attr-defined]
+    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+        return False
+    try:
+        clingo.parse_term(str(head.atom.symbol), logger=lambda code, msg: None)
+    except RuntimeError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child())

@@ -1,0 +1,109 @@
+"""Writing files so that a reader never sees half of one."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+
+from ..model.errors import InputError
+
+
+def atomic_write(path: str, text: str | Iterable[str]) -> None:
+    """Write `text` (a string, or chunks of one) to `path` through a temporary file
+    in the same folder, then rename it over `path`.
+
+    An interrupted write (an error, SIGINT, or SIGTERM under argmap's CLI, which
+    turns it into an exception) removes the temporary file and leaves the
+    previous file as it was.  The new file gets the old file's permissions, or
+    the usual ones for a new file (0666 less the umask).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError("the folder does not exist", path=path, expected="an existing folder for the output")
+    if os.path.isdir(path):
+        raise InputError("is a directory", path=path, expected="a file path for the output")
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".argmap-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in [text] if isinstance(text, str) else text:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterable[str] = ()) -> None:
+    """Write a command's output: to standard output (`path` None or "-"), else to the file `path`.
+
+    A regular file (or a new one) is written atomically, through a symbolic link
+    to its target; anything else (a device, a FIFO, /dev/stdout) is written
+    directly, never replaced.  Writing over one of the command's own `inputs`
+    is refused.
+
+    Raises:
+        InputError: `path` is one of the inputs, a folder, or cannot be written.
+    """
+    import sys
+
+    chunks = [text] if isinstance(text, str) else text
+    if path is None or path == "-":
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    target = os.path.realpath(path)
+    for source in inputs:
+        try:
+            if not os.path.exists(source) or not os.path.exists(target):
+                continue
+            # a folder given as input stands for the YAML files in it (as a batch command reads them)
+            name = os.path.basename(target)
+            same = os.path.samefile(source, target) or (
+                os.path.isdir(source)
+                and name.endswith((".yaml", ".yml"))
+                and not name.startswith(".")
+                and os.path.samefile(source, os.path.dirname(target))
+            )
+        except OSError:
+            continue
+        if same:
+            raise InputError("the output would overwrite an input of this command", path=path, key="--output")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory", path=path, expected="a file path for the output")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+        return
+    try:
+        atomic_write(target, chunks)  # through a symbolic link: the link stays, its target is replaced
+    except InputError as exc:
+        exc.path = path  # named as the user gave it
+        raise

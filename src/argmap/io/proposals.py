@@ -1,0 +1,413 @@
+"""Proposals: YAML in, validated :class:`~argmap.model.Proposal` out.
+
+The allowed components and values come from the knowledge base's vocabulary
+(``component/3`` and ``value/2``), so a different knowledge base brings its own
+proposal format.  Every error names the file, line, key, what was expected and,
+for a typo, what was probably meant.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+from ..model.errors import InputError, closest, one_of
+from ..model.kb import Component, Vocabulary
+from ..model.proposal import Phase, Proposal, Setting
+from .yamltree import Node, load_yaml, unknown
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: Keys a proposal may have besides its components.
+META_KEYS = {
+    "title": "a one-line title",
+    "source": "where the proposal comes from",
+    "notes": "free text",
+    "id": "an identifier",
+    "open": "a list of components left open (or a mapping of component to the values it may take)",
+    "phases": "a list of roadmap phases",
+    "date": "the date whose recorded stances the proposal is judged against (YYYY-MM-DD)",
+}
+PHASE_KEYS = ("name", "timing", "set", "add", "remove", "notes")
+#: As many phases as the engine's roadmap inputs provide (argmap_max_phases in lp/roadmap.lp).
+MAX_PHASES = 8
+
+
+def load_proposal(path: str, voc: Vocabulary) -> Proposal:
+    """Read and validate one proposal file against the knowledge base's vocabulary.
+
+    Raises:
+        InputError: naming the file, line, column and key, what was expected
+            and, for a typo, what was probably meant.
+    """
+    return proposal_from_node(load_yaml(path), voc, path=path)
+
+
+def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: str | None = None) -> Proposal:
+    """Validate a parsed YAML tree as a proposal."""
+    components = voc.components
+    v = _Validator(path, voc)
+    if root.kind != "mapping":
+        raise v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping")
+    allowed = [*META_KEYS, *components]
+    for key, (line, col) in root.keys.items():  # type: ignore[union-attr]
+        if key not in allowed:
+            raise InputError(
+                "unknown key",
+                path=path,
+                line=line,
+                column=col,
+                key=key,
+                expected=one_of(allowed, limit=40),
+                suggestion=closest(key, allowed),
+            )
+    items: dict[str, Node] = root.value
+    title = v.text(items, "title", root, required=True)
+    source = v.text(items, "source", root, required=True)
+    notes = v.text(items, "notes", root, required=False)
+    pid = default_id or _stem(path)
+    if "id" in items:
+        pid = v.identifier(items["id"], "id")
+    settings: list[Setting] = []
+    for key, comp in components.items():
+        if key in items:
+            settings.extend((key, value) for value in v.component(items[key], comp))
+    opened: list[str] = []
+    open_values: list[Setting] = []
+    if "open" in items:
+        opened, open_values = v.open_aspects(items["open"], items)
+    date = v.date(items["date"]) if "date" in items else None
+    phases: tuple[Phase, ...] = ()
+    if "phases" in items:
+        phases = v.phases(items["phases"], tuple(sorted(settings)))
+        settings = list(phases[-1].settings)
+    return Proposal(
+        pid,
+        title,
+        source,
+        tuple(sorted(settings)),
+        tuple(sorted(opened)),
+        notes,
+        path,
+        phases,
+        tuple(sorted(open_values)),
+        date,
+    )
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+class _Validator:
+    def __init__(self, path: str, voc: Vocabulary) -> None:
+        self.path = path
+        self.voc = voc
+        self.components: Mapping[str, Component] = voc.components
+
+    def open_aspects(self, node: Node, items: dict[str, Node]) -> tuple[list[str], list[Setting]]:
+        """``open: [key, ...]`` or ``open: {key: [value, ...], key2: all}``."""
+        expected = "a list such as [activation], or a mapping such as {us_role: [backstop, intelligence]}"
+        opened: list[str] = []
+        values: list[Setting] = []
+        if node.kind == "sequence":
+            entries = [(child, None) for child in node.value]
+        elif node.kind == "mapping":
+            entries = [(Node(k, *node.keys[k], "scalar"), child) for k, child in node.value.items()]  # type: ignore[index]
+        else:
+            raise self.error("must be a list or a mapping of component keys", node, key="open", expected=expected)
+        for key_node, subset in entries:
+            name = self.word(key_node, "open", list(self.components), "a component key")
+            comp = self.components[name]
+            if name in opened:
+                raise self.error(f"'{name}' is listed twice", key_node, key="open")
+            if name in items and comp.arity != "many":
+                raise self.error(
+                    f"'{name}' is both set and left open",
+                    key_node,
+                    key="open",
+                    expected="either a value for it or its name under open, not both",
+                )
+            opened.append(name)
+            if subset is None or (subset.kind == "scalar" and subset.value == "all"):
+                continue
+            chosen: list[str] = []
+            for child in subset.value if subset.kind == "sequence" else [subset]:
+                if comp.arity == "flag":
+                    if child.kind != "scalar" or not isinstance(child.value, bool):
+                        raise self.error(
+                            f"{_describe(child)} is not true or false",
+                            child,
+                            key=f"open.{name}",
+                            expected="true or false",
+                        )
+                    chosen.append("true" if child.value else "false")
+                else:
+                    chosen.append(self.word(child, f"open.{name}", list(comp.values), f"a value of {name}"))
+            if not chosen:
+                raise self.error("no values to choose from", subset, key=f"open.{name}")
+            values += [(name, value) for value in dict.fromkeys(chosen)]
+        return opened, values
+
+    def date(self, node: Node) -> int:
+        """A proposal's date as YYYYMMDD (the stances part must exist)."""
+        import datetime
+
+        if "stances" not in self.voc.parts:
+            raise self.error(
+                "this knowledge base records no stances, so a proposal cannot be dated",
+                node,
+                key="date",
+                expected="no date key (or a knowledge base with dated stance/5 facts)",
+            )
+        value = node.value
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.year * 10000 + value.month * 100 + value.day
+        raise self.error(
+            f"{_describe(node)} is not a date", node, key="date", expected="a calendar date such as 2024-06-13"
+        )
+
+    def phases(self, node: Node, start: tuple[Setting, ...]) -> tuple[Phase, ...]:
+        """A roadmap: each phase's changes applied to the settings before it."""
+        if "roadmap" not in self.voc.parts:
+            raise self.error(
+                "this knowledge base defines no roadmap timings, so a proposal cannot have phases",
+                node,
+                key="phases",
+                expected="no phases key (or a knowledge base with roadmap_timing/2 facts)",
+            )
+        if node.kind != "sequence" or not node.value:
+            raise self.error("must be a non-empty list of phases", node, key="phases")
+        if len(node.value) > MAX_PHASES:
+            raise self.error(f"{len(node.value)} phases; at most {MAX_PHASES} are supported", node, key="phases")
+        current = set(start)
+        out: list[Phase] = []
+        last = (-1, -1)
+        names: set[str] = set()
+        for i, item in enumerate(node.value, 1):
+            where = f"phases[{i}]"
+            if item.kind != "mapping":
+                raise self.error("a phase must be a mapping", item, key=where)
+            for key, (line, col) in (item.keys or {}).items():
+                if key not in PHASE_KEYS:
+                    raise InputError(
+                        "unknown key in a phase",
+                        path=self.path,
+                        line=line,
+                        column=col,
+                        key=f"{where}.{key}",
+                        expected=one_of(PHASE_KEYS),
+                        suggestion=closest(key, PHASE_KEYS),
+                    )
+            fields: dict[str, Node] = item.value
+            name_node = fields.get("name")
+            if name_node is None or name_node.kind != "scalar" or not isinstance(name_node.value, str):
+                raise self.error(
+                    "missing or not text", name_node or item, key=f"{where}.name", expected="name: what this phase does"
+                )
+            if name_node.value in names:
+                raise self.error(f"two phases are named '{name_node.value}'", name_node, key=f"{where}.name")
+            names.add(name_node.value)
+            timing, offset = self.timing(fields.get("timing"), item, where)
+            order = (self.voc.timings[timing].rank, offset)
+            if order < last:
+                raise self.error(
+                    "phases must be in time order",
+                    fields["timing"],
+                    key=f"{where}.timing",
+                    expected=", then ".join(t.name for t in sorted(self.voc.timings.values(), key=lambda t: t.rank)),
+                )
+            last = order
+            for op in ("set", "add"):
+                if op in fields:
+                    for key, values in self.assignments(fields[op], f"{where}.{op}"):
+                        comp = self.components[key]
+                        if op == "set" or comp.arity != "many":
+                            current = {(k, val) for k, val in current if k != key}
+                        current |= {(key, val) for val in values}
+            if "remove" in fields:
+                for key, value in self.removals(fields["remove"], f"{where}.remove"):
+                    current = {(k, val) for k, val in current if not (k == key and value in (None, val))}
+            out.append(Phase(name_node.value, timing, offset, tuple(sorted(current))))
+        return tuple(out)
+
+    def timing(self, node: Node | None, parent: Node, where: str) -> tuple[str, int]:
+        timings = self.voc.timings
+        plain = [t for t in timings.values() if not t.unit]
+        counted = [t for t in timings.values() if t.unit]
+        expected = ", ".join(
+            [t.name for t in plain] + [f"{{{t.name}: {t.unit.upper()}}}" for t in counted]  # type: ignore[union-attr]
+        )
+        if node is None:
+            raise self.error("missing required key", parent, key=f"{where}.timing", expected=expected)
+        if node.kind == "scalar" and isinstance(node.value, str) and node.value in timings:
+            return node.value, 0
+        if node.kind == "mapping" and len(node.value) == 1:
+            ((name, count),) = node.value.items()
+            timing = timings.get(name)
+            if timing is not None and timing.unit:
+                ok = count.kind == "scalar" and isinstance(count.value, int) and not isinstance(count.value, bool)
+                if ok and 0 <= count.value <= timing.max_offset:
+                    return name, count.value
+                raise self.error(
+                    f"{timing.unit} must be a whole number",
+                    count,
+                    key=f"{where}.timing",
+                    expected=f"0 to {timing.max_offset}",
+                )
+        shown = (
+            node.value
+            if node.kind == "scalar"
+            else next(iter(node.value), node.kind)
+            if node.kind == "mapping"
+            else node.kind
+        )
+        raise self.error(
+            f"'{shown}' is not a timing",
+            node,
+            key=f"{where}.timing",
+            expected=expected,
+            suggestion=closest(str(shown), timings),
+        )
+
+    def assignments(self, node: Node, where: str) -> list[tuple[str, list[str]]]:
+        if node.kind != "mapping":
+            raise self.error("must be a mapping of component to value", node, key=where)
+        out = []
+        for key, child in node.value.items():
+            if key not in self.components:
+                raise unknown(
+                    self.path,
+                    node.keys[key],
+                    key,
+                    self.components,
+                    what="unknown component",  # type: ignore[index]
+                    shown=f"{where}.{key}",
+                )
+            out.append((key, self.component(child, self.components[key])))
+        return out
+
+    def removals(self, node: Node, where: str) -> list[tuple[str, str | None]]:
+        items = node.value if node.kind == "sequence" else [node]
+        out: list[tuple[str, str | None]] = []
+        for item in items:
+            if item.kind != "scalar" or not isinstance(item.value, str):
+                raise self.error("must be a component key, or key=value", item, key=where)
+            key, _, value = item.value.partition("=")
+            if key not in self.components:
+                raise self.error(
+                    f"'{key}' is not a component",
+                    item,
+                    key=where,
+                    expected=one_of(self.components, 40),
+                    suggestion=closest(key, self.components),
+                )
+            if value and value not in self.components[key].values:
+                raise self.error(
+                    f"'{value}' is not a value of {key}",
+                    item,
+                    key=where,
+                    expected=one_of(self.components[key].values),
+                    suggestion=closest(value, self.components[key].values),
+                )
+            out.append((key, value or None))
+        return out
+
+    def error(self, message: str, node: Node, **kw: object) -> InputError:
+        return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
+
+    def text(self, items: dict[str, Node], key: str, parent: Node, *, required: bool) -> str | None:
+        node = items.get(key)
+        if node is None:
+            if required:
+                raise self.error("missing required key", parent, key=key, expected=f"{key}: {META_KEYS[key]}")
+            return None
+        if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
+            raise self.error(f"must be text, not {_describe(node)}", node, key=key, expected=META_KEYS[key])
+        return node.value.strip()
+
+    def identifier(self, node: Node, key: str) -> str:
+        if node.kind != "scalar" or not isinstance(node.value, str) or not IDENTIFIER.match(node.value):
+            raise self.error(
+                f"{_describe(node)} is not an identifier",
+                node,
+                key=key,
+                expected="lower-case letters, digits and underscores, starting with a letter",
+            )
+        return node.value
+
+    def word(self, node: Node, key: str, choices: list[str], what: str) -> str:
+        if node.kind != "scalar" or isinstance(node.value, bool) or not isinstance(node.value, str):
+            raise self.error(f"{_describe(node)} is not {what}", node, key=key, expected=one_of(choices))
+        if node.value not in choices:
+            raise self.error(
+                f"'{node.value}' is not {what}",
+                node,
+                key=key,
+                expected=one_of(choices),
+                suggestion=closest(node.value, choices),
+            )
+        return node.value
+
+    def component(self, node: Node, comp: Component) -> list[str]:
+        if comp.arity == "flag":
+            if node.kind != "scalar" or not isinstance(node.value, bool):
+                raise self.error(
+                    f"{_describe(node)} is not true or false", node, key=comp.key, expected="true or false"
+                )
+            return ["true" if node.value else "false"]
+        allowed = list(comp.values)
+        if comp.arity == "one":
+            return [self.word(node, comp.key, allowed, f"a value of {comp.key}")]
+        children = node.value if node.kind == "sequence" else [node]
+        if not children:
+            raise self.error("the list is empty", node, key=comp.key, expected=f"a list of {one_of(allowed)}")
+        seen: list[str] = []
+        for child in children:
+            value = self.word(child, comp.key, allowed, f"a value of {comp.key}")
+            if value in seen:
+                raise self.error(f"'{value}' is listed twice", child, key=comp.key)
+            seen.append(value)
+        return seen
+
+
+def _describe(node: Node) -> str:
+    if node.kind == "mapping":
+        return "a mapping"
+    if node.kind == "sequence":
+        return "a list"
+    if node.value is None:
+        return "an empty value"
+    if isinstance(node.value, bool):
+        return f"the boolean {str(node.value).lower()}"
+    if isinstance(node.value, (int, float)):
+        return f"the number {node.value}"
+    return f"'{node.value}'"
+
+
+PROPOSAL_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files as given; folders as their proposal files (not dotfiles), sorted.
+
+    Raises:
+        InputError: a path does not exist, or a folder holds no proposal file.
+    """
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                os.path.join(path, name)
+                for name in os.listdir(path)
+                if name.endswith(PROPOSAL_SUFFIXES) and not name.startswith(".")
+            )
+            if not found:
+                raise InputError("the folder has no .yaml proposal files", path=path)
+            out.extend(found)
+        elif os.path.exists(path) or os.path.islink(path):
+            out.append(path)
+        else:
+            raise InputError("no such file or folder", path=path)
+    return out

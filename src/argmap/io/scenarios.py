@@ -1,0 +1,388 @@
+"""Scenario files: YAML test cases for the reasoning.
+
+A scenario file holds a list of cases under ``scenarios:``.  Each case gives a
+proposal (a path relative to the file, or inline), optional changes in the
+vocabulary of ``argmap whatif``, and the verdicts it expects, under the names
+the knowledge base declares.  A case may have ``variations``: one proposal,
+many changes, one expectation each (a table).
+
+What ``expect`` may say of a verdict depends on its kind: a bool verdict
+``true`` or ``false`` (read at the worst completion of an open proposal) or
+``all``/``some``/``none`` (how ``true`` holds across completions); a level
+verdict one level, or the list of levels its completions reach; a set verdict
+the list of its members (exactly; ``[]`` for none).  Expected reasons,
+conflicts, warnings and notes are checked as subsets of the actual ones, as
+Cedar does.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ..model.errors import InputError, closest, one_of
+from ..model.kb import Vocabulary
+from ..model.proposal import Change, Proposal
+from ..model.testing import Case, Expect, ReasonPattern
+from .changes import parse_changes
+from .proposals import proposal_from_node
+from .yamltree import Node, check_keys, load_yaml
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+CASE_KEYS = ("name", "description", "tags", "skip", "proposal", "changes", "expect", "variations")
+VARIATION_KEYS = ("name", "description", "tags", "skip", "changes", "expect")
+CHANGE_KEYS = ("set", "add", "unset", "open", "reject_claim", "as_of", "as_of_actor", "stance")
+#: What an expectation may name besides the verdicts.
+LIST_EXPECT = ("reasons", "conflicts", "warnings", "notes")
+HOLDS = ("all", "some", "none")
+
+
+def expect_keys(voc: Vocabulary) -> tuple[str, ...]:
+    """The keys of ``expect:``: the declared verdicts, then reasons, conflicts, warnings, notes."""
+    return (*voc.registry.names, *LIST_EXPECT)
+
+
+@dataclass
+class ScenarioFile:
+    path: str
+    cases: list[Case] = field(default_factory=list)
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Scenario files under the given paths (files as given, folders searched), sorted."""
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                found.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SCENARIO_SUFFIXES))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise InputError("no such file or folder", path=path)
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+def load_scenarios(path: str, voc: Vocabulary) -> ScenarioFile:
+    """Read and validate one scenario file."""
+    return _Reader(path, voc).read()
+
+
+class _Reader:
+    def __init__(self, path: str, voc: Vocabulary) -> None:
+        self.path = path
+        self.voc = voc
+
+    def error(self, message: str, node: Node, **kw: object) -> InputError:
+        return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
+
+    def keys(self, node: Node, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
+        return check_keys(node, allowed, self.path, where)
+
+    def text(self, node: Node | None, key: str) -> str | None:
+        if node is None:
+            return None
+        if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
+            raise self.error("must be text", node, key=key)
+        return node.value.strip()
+
+    def words(self, node: Node | None, key: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = node.value if node.kind == "sequence" else [node]
+        out = []
+        for item in items:
+            if item.kind != "scalar" or not isinstance(item.value, str) or isinstance(item.value, bool):
+                raise self.error("must be a word or a list of words", item, key=key)
+            out.append(item.value)
+        return tuple(out)
+
+    def read(self) -> ScenarioFile:
+        root = load_yaml(self.path)
+        top = self.keys(root, ("scenarios",), "a scenario file")
+        if "scenarios" not in top:
+            raise self.error("missing required key", root, key="scenarios", expected="scenarios: a list of cases")
+        cases_node = top["scenarios"]
+        if cases_node.kind != "sequence":
+            raise self.error("must be a list of cases", cases_node, key="scenarios")
+        result = ScenarioFile(self.path)
+        names: set[str] = set()
+        for index, node in enumerate(cases_node.value):
+            for case in self.case(node, index):
+                if case.id in names:
+                    raise self.error(f"two cases are named '{case.name}'", node, key="name")
+                names.add(case.id)
+                result.cases.append(case)
+        return result
+
+    def case(self, node: Node, index: int) -> list[Case]:
+        items = self.keys(node, CASE_KEYS, "a case")
+        name = self.text(items.get("name"), "name")
+        if name is None:
+            raise self.error("missing required key", node, key="name", expected="name: a short description")
+        if "proposal" not in items:
+            raise self.error(
+                "missing required key", node, key="proposal", expected="proposal: a file path or an inline proposal"
+            )
+        proposal = self.proposal(items["proposal"], name)
+        tags = self.words(items.get("tags"), "tags")
+        skip = self.text(items.get("skip"), "skip")
+        description = self.text(items.get("description"), "description")
+        changes = self.changes(items.get("changes"))
+        base_id = f"{self.path}::{name}"
+        out: list[Case] = []
+        if "expect" in items:
+            out.append(
+                Case(
+                    base_id,
+                    name,
+                    self.path,
+                    node.line,
+                    proposal,
+                    changes,
+                    self.expect(items["expect"]),
+                    description,
+                    tags,
+                    skip,
+                    (index, None),
+                )
+            )
+        elif "variations" not in items:
+            raise self.error(
+                "missing required key",
+                node,
+                key="expect",
+                expected="expect: the verdicts (or variations: a table of cases)",
+            )
+        if "variations" in items:
+            table = items["variations"]
+            if table.kind != "sequence" or not table.value:
+                raise self.error("must be a non-empty list", table, key="variations")
+            for vindex, vnode in enumerate(table.value):
+                vitems = self.keys(vnode, VARIATION_KEYS, "a variation")
+                vname = self.text(vitems.get("name"), "name")
+                if vname is None:
+                    raise self.error("missing required key", vnode, key="name")
+                if "expect" not in vitems:
+                    raise self.error("missing required key", vnode, key="expect")
+                out.append(
+                    Case(
+                        f"{base_id}::{vname}",
+                        f"{name} / {vname}",
+                        self.path,
+                        vnode.line,
+                        proposal,
+                        changes + self.changes(vitems.get("changes")),
+                        self.expect(vitems["expect"]),
+                        self.text(vitems.get("description"), "description") or description,
+                        tags + self.words(vitems.get("tags"), "tags"),
+                        self.text(vitems.get("skip"), "skip") or skip,
+                        (index, vindex),
+                    )
+                )
+        return out
+
+    def proposal(self, node: Node, name: str) -> Proposal:
+        if node.kind == "scalar":
+            if not isinstance(node.value, str):
+                raise self.error("must be a file path or a mapping", node, key="proposal")
+            target = os.path.normpath(os.path.join(os.path.dirname(self.path), node.value))
+            if not os.path.isfile(target):
+                raise self.error(f"no proposal file {node.value} (looked for {target})", node, key="proposal")
+            return proposal_from_node(load_yaml(target), self.voc, path=target)
+        if node.kind == "mapping":
+            slug = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_") or "inline"
+            return proposal_from_node(node, self.voc, path=self.path, default_id=f"inline_{slug}")
+        raise self.error("must be a file path or a mapping", node, key="proposal")
+
+    def changes(self, node: Node | None) -> tuple[Change, ...]:
+        if node is None:
+            return ()
+        items = self.keys(node, CHANGE_KEYS, "changes")
+        args: dict[str, object] = {}
+        try:
+            if "set" in items:
+                sets, adds = self._assignments(items["set"], "set")
+                args["sets"], args["adds"] = sets, adds
+            if "add" in items:
+                more_sets, more_adds = self._assignments(items["add"], "add")
+                args["adds"] = (*args.get("adds", ()), *more_sets, *more_adds)  # type: ignore[misc]
+            if "unset" in items:
+                args["unsets"] = self.words(items["unset"], "unset")
+            if "open" in items:
+                args["opens"] = self.words(items["open"], "open")
+            if "reject_claim" in items:
+                args["rejects"] = self.words(items["reject_claim"], "reject_claim")
+            if "as_of" in items:
+                args["as_of"] = str(items["as_of"].value)
+            if "as_of_actor" in items:
+                args["actor_as_of"] = tuple(f"{k}={v}" for k, v in self._mapping(items["as_of_actor"]).items())
+            if "stance" in items:
+                args["stances"] = tuple(f"{k}={v}" for k, v in self._mapping(items["stance"]).items())
+            return tuple(parse_changes(self.voc, allow_none=True, **args))  # type: ignore[arg-type]
+        except InputError as exc:
+            if exc.path is None:
+                exc.path, exc.line, exc.column = self.path, node.line, node.column
+                key = _YAML_KEY.get(exc.key or "", exc.key)
+                exc.key = f"changes{'.' + key if key else ''}"
+            raise
+
+    def _mapping(self, node: Node) -> dict[str, str]:
+        if node.kind != "mapping":
+            raise self.error("must be a mapping", node)
+        out = {}
+        for key, value in node.value.items():
+            if value.kind != "scalar" or value.value is None:
+                raise self.error("must be a single value", value, key=key)
+            out[key] = str(value.value)
+        return out
+
+    def _assignments(self, node: Node, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`{k: v}` or `{k: [v1, v2]}`: the first value of a list replaces, the rest add."""
+        if node.kind != "mapping":
+            raise self.error("must be a mapping of component to value", node, key=key)
+        sets, adds = [], []
+        for comp, value in node.value.items():
+            values = value.value if value.kind == "sequence" else [value]
+            words = []
+            for v in values:
+                if v.kind != "scalar" or v.value is None:
+                    raise self.error("must be a value or a list of values", v, key=f"{key}.{comp}")
+                words.append(("true" if v.value else "false") if isinstance(v.value, bool) else str(v.value))
+            if not words:
+                raise self.error("the list is empty", value, key=f"{key}.{comp}")
+            first = (f"{comp}={words[0]}",)
+            rest = tuple(f"{comp}={w}" for w in words[1:])
+            try:  # each component on its own, so that an error names it and points at it
+                if key == "set":
+                    parse_changes(self.voc, sets=first, adds=rest)
+                else:
+                    parse_changes(self.voc, adds=first + rest)
+            except InputError as exc:
+                unknown_key = comp not in self.voc.components and node.keys
+                line, column = node.keys[comp] if unknown_key else (value.line, value.column)  # type: ignore[index]
+                raise InputError(
+                    exc.message,
+                    path=self.path,
+                    line=line,
+                    column=column,
+                    key=f"changes.{comp}",
+                    expected=exc.expected,
+                    suggestion=exc.suggestion,
+                ) from None
+            sets.append(first[0])
+            adds.extend(rest)
+        return tuple(sets), tuple(adds)
+
+    def expect(self, node: Node) -> Expect:
+        registry = self.voc.registry
+        items = self.keys(node, expect_keys(self.voc), "expect")
+        values: dict[str, tuple[str, object]] = {}
+        for spec in registry:
+            if spec.name not in items:
+                continue
+            v = items[spec.name]
+            key = f"expect.{spec.name}"
+            if spec.kind == "bool":
+                if v.kind == "scalar" and isinstance(v.value, bool):
+                    values[spec.name] = ("bool", v.value)
+                elif v.kind == "scalar" and v.value in HOLDS:
+                    values[spec.name] = ("holds", v.value)
+                else:
+                    raise self.error(
+                        "must be true or false (or all, some, none: how it holds across completions)", v, key=key
+                    )
+            elif spec.kind == "level":
+                levels = v.value if v.kind == "sequence" and v.value else [v]
+                for item in levels:
+                    if item.kind != "scalar" or item.value not in spec.values:
+                        raise self.error(
+                            f"'{item.value if item.kind == 'scalar' else item.kind}' is not a level of {spec.name}",
+                            item,
+                            key=key,
+                            expected=one_of(spec.values) + " (or a list of them)",
+                            suggestion=closest(str(item.value), spec.values),
+                        )
+                chosen = {item.value for item in levels}
+                values[spec.name] = ("levels", tuple(lv for lv in spec.values if lv in chosen))
+            else:
+                members = self.words(v, key) if not (v.kind == "sequence" and not v.value) else ()
+                for m in members:
+                    if spec.values and m not in spec.values:
+                        raise self.error(
+                            f"'{m}' is not a member {spec.name} can have",
+                            v,
+                            key=key,
+                            expected=one_of(spec.values) + " (a list; [] for none)",
+                            suggestion=closest(m, spec.values),
+                        )
+                values[spec.name] = ("members", tuple(sorted(set(members))))
+        reasons = tuple(self._reason(r) for r in self._list(items.get("reasons"), "reasons"))
+        conflicts = self.words(items.get("conflicts"), "expect.conflicts")
+        warnings = self.words(items.get("warnings"), "expect.warnings")
+        notes = self.words(items.get("notes"), "expect.notes")
+        if not values and not (reasons or conflicts or warnings or notes):
+            raise self.error("expects nothing", node, key="expect", expected="at least one verdict")
+        return Expect(values, reasons, conflicts, warnings, notes, node.line)
+
+    def _list(self, node: Node | None, key: str) -> list[Node]:
+        if node is None:
+            return []
+        if node.kind != "sequence":
+            raise self.error("must be a list", node, key=f"expect.{key}")
+        return list(node.value)
+
+    def _reason(self, node: Node) -> ReasonPattern:
+        registry = self.voc.registry
+        if node.kind == "scalar":
+            claim, verdict, effect = node.value, None, None
+        else:
+            items = self.keys(node, ("claim", "verdict", "effect"), "an expected reason")
+            claim = items["claim"].value if "claim" in items else None
+            verdict = items["verdict"].value if "verdict" in items else None
+            effect = items["effect"].value if "effect" in items else None
+        bases = [*self.voc.claims, *self.voc.bases]
+        if not isinstance(claim, str) or claim not in bases:
+            raise self.error(
+                f"'{claim}' is not a claim",
+                node,
+                key="expect.reasons",
+                expected="a claim id (see argmap claims)",
+                suggestion=closest(str(claim), bases),
+            )
+        if verdict is not None and verdict not in registry:
+            raise self.error(
+                f"'{verdict}' is not a verdict",
+                node,
+                key="expect.reasons.verdict",
+                expected=one_of(registry.names),
+                suggestion=closest(str(verdict), registry.names),
+            )
+        effects = (
+            sorted({e for spec in registry for e in spec.effects})
+            if verdict is None
+            else list(registry[verdict].effects)
+        )
+        if effect is not None and (not isinstance(effect, str) or effect not in effects):
+            raise self.error(
+                f"'{effect}' is not an effect{' of ' + verdict if verdict else ''}",
+                node,
+                key="expect.reasons.effect",
+                expected=one_of(effects),
+                suggestion=closest(str(effect), effects),
+            )
+        return ReasonPattern(claim, verdict, effect)
+
+
+#: Command-line flags named in whatif's errors, as the keys a scenario file uses.
+_YAML_KEY = {
+    "--reject-claim": "reject_claim",
+    "--stance": "stance",
+    "--as-of": "as_of",
+    "--as-of-actor": "as_of_actor",
+    "--set": "set",
+    "--add": "add",
+    "--unset": "unset",
+    "--open": "open",
+    "-k": "-k",
+}

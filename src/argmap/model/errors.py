@@ -1,0 +1,74 @@
+"""The one error type for bad user input.
+
+Everything a user can get wrong (a YAML file, a rule file, a command-line
+value) raises :class:`InputError`.  The command line turns it into a message
+on stderr and exit code 2; internal bugs are left to raise normally.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass
+class InputError(Exception):
+    """A user error, located as precisely as the input allows."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    key: str | None = None
+    expected: str | None = None
+    suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        text = where + "error: "
+        if self.key is not None:
+            text += f"{self.key}: "
+        text += self.message
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.suggestion is not None:
+            text += f"; did you mean '{self.suggestion}'?"
+        return text
+
+
+def closest(word: object, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, for a "did you mean" hint, or None.
+
+    A choice that differs only in case (``US_Role`` for ``us_role``) wins; else
+    the closest by difflib's ratio (0.6 or more), compared in lower case too.
+    """
+    options = sorted(set(choices))
+    text = str(word)
+    lowered = {c.lower(): c for c in options}
+    if text.lower() in lowered and lowered[text.lower()] != text:
+        return lowered[text.lower()]
+    matches = difflib.get_close_matches(text, options, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    matches = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[matches[0]] if matches else None
+
+
+def one_of(choices: Iterable[str], limit: int = 12) -> str:
+    """A readable list of allowed values."""
+    items = sorted(set(choices))
+    shown = ", ".join(items[:limit])
+    if len(items) > limit:
+        shown += f", ... ({len(items)} in all)"
+    return f"one of: {shown}"

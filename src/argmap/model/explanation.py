@@ -1,0 +1,73 @@
+"""Explanations: trees of justifications (why an atom holds) and of failures (why it does not)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .proposal import Proposal, Setting
+
+
+@dataclass
+class Node:
+    """One step of an explanation.
+
+    ``kind`` is derived, fact, input, claim, absent, blocked, rule, failure
+    or cut; ``rule`` the ``file:line`` of the rule or fact; ``qualifier``
+    "some" where the atom holds in only some completions of an open proposal.
+    """
+
+    atom: str
+    holds: bool
+    text: str
+    kind: str
+    rule: str | None = None
+    claim: str | None = None
+    quote: str | None = None
+    qualifier: str | None = None
+    children: list[Node] = field(default_factory=list)
+
+    def claims(self) -> set[str]:
+        """Every claim this explanation uses."""
+        found = {self.claim} if self.claim else set()
+        for child in self.children:
+            found |= child.claims()
+        return found
+
+    def rules(self) -> set[str]:
+        found = {self.rule} if self.rule else set()
+        for child in self.children:
+            found |= child.rules()
+        return found
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"atom": self.atom, "holds": self.holds, "kind": self.kind, "text": self.text}
+        if self.rule:
+            out["rule"] = self.rule
+        if self.claim:
+            out["claim"] = self.claim
+            out["quote"] = self.quote
+        if self.qualifier:
+            out["holds_in"] = self.qualifier
+        if self.children:
+            out["children"] = [c.to_json() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question answered: ``label`` (a verdict's label, or the atom asked about), its
+    value as words, and the tree."""
+
+    label: str
+    value: str
+    node: Node
+
+
+@dataclass
+class Explanation:
+    """The explanations asked for one proposal."""
+
+    proposal: Proposal
+    items: list[Item]
+    #: For a proposal with conflicts: every minimal set of its settings that conflict.
+    conflict_sets: list[tuple[Setting, ...]] = field(default_factory=list)

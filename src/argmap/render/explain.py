@@ -1,0 +1,100 @@
+"""Presenting explanations: sentences (text), a tree, or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.explanation import Explanation, Node
+from .text import clean, header, quoted, wrap
+
+_MARK = {True: "✓", False: "✗"}
+
+
+def explanation_json(ex: Explanation) -> dict[str, Any]:
+    return {
+        "proposal": ex.proposal.id,
+        "file": ex.proposal.path,
+        "explanations": [
+            {"question": item.label, "value": item.value, "tree": item.node.to_json()} for item in ex.items
+        ],
+        "conflicting_sets": [[{"key": k, "value": v} for k, v in s] for s in ex.conflict_sets],
+    }
+
+
+def explanation_text(ex: Explanation) -> str:
+    lines = header(ex.proposal)
+    if ex.conflict_sets:
+        lines += ["", "Minimal sets of components that cannot hold together:"]
+        for s in ex.conflict_sets:
+            lines.append("  - " + ", ".join(f"{k}={v}" for k, v in s))
+    for item in ex.items:
+        lines.append("")
+        lines.append(f"{clean(item.label)}: {clean(item.value)}{_some(item.node)}")
+        lines.extend(sentences(item.node, "  ", top=True))
+    return "\n".join(lines) + "\n"
+
+
+def _some(node: Node) -> str:
+    return " (in some completions only)" if node.qualifier == "some" else ""
+
+
+def sentences(node: Node, indent: str, *, top: bool = False) -> list[str]:
+    """An explanation tree as indented sentences, each claim with its quote and each rule with file:line."""
+    where = f"  ({node.rule})" if node.rule and node.kind in ("derived", "fact") else ""
+    text = clean(node.text)
+    if node.kind == "claim":
+        head = f"- [{node.claim}] {quoted(node.quote)}" if node.holds and node.quote else f"- {text}"
+        return [wrap(head, indent, 2)]
+    if node.kind == "rule":
+        out = [wrap(f"- by the rule at {node.rule} it would hold, but:", indent, 2)]
+        for child in node.children:
+            out += sentences(child, indent + "  ")
+        return out
+    children = node.children
+    if top:
+        text = text[:1].upper() + text[1:]
+        rules = [c for c in children if c.kind == "rule"]
+        if not node.holds and len(rules) == 1:
+            out = [wrap(f"{text}, because (by the rule at {rules[0].rule}):", indent, 2)]
+            for child in rules[0].children:
+                out += sentences(child, indent + "  ")
+            return out
+        out = [wrap(f"{text}{_some(node)}{where}{', because:' if children else '.'}", indent, 2)]
+        for child in children:
+            out += sentences(child, indent + "  ")
+        return out
+    out = [wrap(f"- {text}{_some(node)}{where}", indent, 2)]
+    for child in children:
+        out += sentences(child, indent + "  ")
+    return out
+
+
+def explanation_tree(ex: Explanation) -> str:
+    p = ex.proposal
+    lines = [f"{p.id}  ({clean(p.path)})" if p.path else p.id]
+    if ex.conflict_sets:
+        lines += ["", "minimal conflicting sets:"]
+        lines += ["  {" + ", ".join(f"{k}={v}" for k, v in s) + "}" for s in ex.conflict_sets]
+    for item in ex.items:
+        lines.append("")
+        lines.append(f"{clean(item.label)}: {clean(item.value)}")
+        lines.extend(_tree(item.node, "", ""))
+    return "\n".join(lines) + "\n"
+
+
+def _tree(node: Node, first: str, rest: str) -> list[str]:
+    mark = _MARK[node.holds]
+    label = clean(node.atom) if node.kind != "rule" else "rule"
+    extra = []
+    if node.rule:
+        extra.append(node.rule)
+    if node.claim:
+        extra.append(f"claim {node.claim}: {quoted(node.quote)}" if node.quote else f"claim {node.claim}")
+    if node.qualifier:
+        extra.append(f"holds in {node.qualifier} completions")
+    line = f"{first}{mark} {label}" + (f"  [{'; '.join(extra)}]" if extra else "")
+    out = [line]
+    for i, child in enumerate(node.children):
+        last = i == len(node.children) - 1
+        out += _tree(child, rest + ("└── " if last else "├── "), rest + ("    " if last else "│   "))
+    return out

@@ -1,0 +1,358 @@
+"""Presenting results as text for people, on a terminal or in a file.
+
+Renderers take result objects and the knowledge base's
+:class:`~argmap.model.kb.Vocabulary` (for the verdicts' labels and words, and
+the claims' quotes); they never see clingo symbols.  Output is deterministic.
+Every string that comes from a proposal, a knowledge base or the command line
+goes through :func:`clean`, so control characters (a terminal escape in a
+title) are shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from ..model.kb import Claim, Vocabulary
+from ..model.lint import CODES, Finding
+from ..model.proposal import Proposal
+from ..model.results import Exploration, Package, RepairResult, Sensitivity, SubjectDiff, WhatIf
+from ..model.verdicts import ALL, Conflict, Reason, Verdict, VerdictSpec
+from ..model.verdicts import Finding as Remark
+
+WIDTH = 88
+
+
+def clean(text: object) -> str:
+    """`text` with control and format characters made visible (``\\x1b`` as ``\\x1b``), line breaks as spaces."""
+    out = []
+    for ch in str(text):
+        if ch in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") or ch in "\u2028\u2029":
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def wrap(text: str, indent: str, hang: int = 0) -> str:
+    return textwrap.fill(
+        text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + " " * hang, break_on_hyphens=False
+    )
+
+
+def quoted(quote: str) -> str:
+    """A quote in typographic double quotation marks; double marks inside it become single ones,
+    as quotations within quotations are set (so a quote that opens with a quotation reads ‘…’)."""
+    inner = clean(quote).replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+def cite(basis: str, voc: Vocabulary, indent: str) -> list[str]:
+    """The claim behind something, with its quote; or a non-claim basis in words."""
+    claim = voc.claims.get(basis)
+    if claim is None:
+        return [f"{indent}({clean(voc.basis_text(basis))})"]
+    return [wrap(f"[{basis}] {quoted(claim.quote)}", indent)]
+
+
+def qualifier(holds: str) -> str:
+    return "" if holds == ALL else " (in some completions)"
+
+
+def _label_width(voc: Vocabulary) -> int:
+    return max([len(s.label) for s in voc.registry] + [12]) + 2
+
+
+def header(p: Proposal) -> list[str]:
+    lines = [f"{clean(p.title)}  [{p.id}]"]
+    if p.path:
+        lines.append(f"  {clean(p.path)}")
+    if p.open:
+        narrowed = dict.fromkeys(p.open, "")
+        for k, v in p.open_values:
+            narrowed[k] = (narrowed[k] + ", " if narrowed[k] else "") + v
+        shown = ", ".join(f"{k} ({v})" if v else k for k, v in narrowed.items())
+        lines.append(f"  open aspects: {shown} (every completion considered)")
+    return lines
+
+
+def outcome_rows(v: Verdict, voc: Vocabulary, indent: str = "  ") -> list[str]:
+    width = _label_width(voc)
+    return [f"{indent}{o.spec.label:<{width}}{o.text()}" for o in v.outcomes]
+
+
+def reason_groups(v: Verdict, voc: Vocabulary) -> list[tuple[VerdictSpec, str, str, list[Reason]]]:
+    """Reasons grouped by verdict and effect, in the registry's order: (spec, effect, heading, reasons).
+
+    For a level verdict, reasons for a lower level than the one reached are
+    headed as contributing, not as the cause.
+    """
+    out = []
+    for spec in voc.registry:
+        groups: dict[str, list[Reason]] = {}
+        for r in v.reasons_for(spec.name):
+            groups.setdefault(r.effect, []).append(r)
+        if spec.kind == "bool":
+            order = sorted(groups, key=lambda e: (not spec.bad_effect(e), e))
+        elif spec.kind == "level":
+            order = sorted(groups, key=lambda e: -spec.rank(e))
+        else:
+            order = sorted(groups, key=lambda e: (spec.rank(e), e))
+        worst = v[spec.name].worst if spec.kind == "level" else None
+        for effect in order:
+            heading = spec.heading(effect).replace("{value}", spec.word(effect))
+            if spec.kind == "level" and worst is not None and spec.rank(effect) < spec.rank(str(worst)):
+                heading = f"Also contributing to {spec.label} ({spec.word(effect)})"
+            out.append((spec, effect, heading, groups[effect]))
+    return out
+
+
+def verdict_text(v: Verdict, voc: Vocabulary) -> str:
+    """One proposal's verdicts, with conflicts, reasons, roadmap, warnings and notes."""
+    lines = header(v.proposal)
+    lines += outcome_rows(v, voc)
+    if v.conflicts:
+        lines += ["", "  Conflicts:"]
+        lines += conflict_lines(v.conflicts, voc, "    ")
+    for spec, effect, heading, reasons in reason_groups(v, voc):
+        lines += ["", f"  {clean(heading)}:"]
+        mark = "-" if spec.bad_effect(effect) else "+"
+        for r in reasons:
+            lines.append(wrap(f"{mark} {clean(r.text)}{qualifier(r.holds)}", "    ", 2))
+            lines += cite(r.basis, voc, "      ")
+    if v.phases:
+        lines += ["", "  Roadmap (headline verdicts are the final phase's):"]
+        for n, pv in enumerate(v.phases, 1):
+            ph = pv.phase
+            timing = voc.timings.get(ph.timing)
+            when = timing.describe(ph.offset) if timing else ph.timing
+            lines.append(f"    {n}. {clean(ph.name)}  ({clean(when)})")
+            lines.append(wrap(", ".join(f"{o.spec.label} {o.text()}" for o in pv.verdict.outcomes), "       ", 0))
+    for title, items, mark in (("Warnings", v.warnings, "!"), ("Notes", v.notes, "+")):
+        if items:
+            lines += ["", f"  {title}:"]
+            lines += remark_lines(items, voc, mark, "    ")
+    return "\n".join(lines) + "\n"
+
+
+def conflict_lines(conflicts: Iterable[Conflict], voc: Vocabulary, indent: str) -> list[str]:
+    lines = []
+    for c in conflicts:
+        parts = ", ".join(f"{k}={val}" for k, val in c.components)
+        lines.append(wrap(f"x {clean(c.text)} ({parts}){qualifier(c.holds)}", indent, 2))
+        lines += cite(c.basis, voc, indent + "  ")
+    return lines
+
+
+def remark_lines(items: Iterable[Remark], voc: Vocabulary, mark: str, indent: str) -> list[str]:
+    lines = []
+    for w in items:
+        which = f" [{clean(w.id)}]" if "(" in w.id else ""
+        lines.append(wrap(f"{mark} {clean(w.text)}{which}{qualifier(w.holds)}", indent, 2))
+        lines += cite(w.basis, voc, indent + "  ")
+    return lines
+
+
+def summary(passed: int, total: int, voc: Vocabulary) -> str:
+    gates = [voc.registry[g].label for g in voc.registry.gates]
+    what = " and ".join([", ".join(gates[:-1]), gates[-1]] if len(gates) > 1 else gates)
+    return f"{passed} of {total} proposals {what}."
+
+
+def claims_text(claims: Sequence[Claim]) -> str:
+    lines = []
+    for c in claims:
+        lines.append(f"{c.id}  ({clean(c.kind)})")
+        lines.append(wrap(clean(c.paraphrase), "  "))
+        lines.append(wrap(quoted(c.quote), "  "))
+        if c.source:
+            lines.append(f"  source: {clean(c.source)}")
+        for cav in c.caveats:
+            lines.append(wrap(f"{clean(cav.kind).upper()}: {clean(cav.text)}", "  ", 2))
+        if c.record_only:
+            lines.append(wrap(f"RECORD ONLY: {clean(c.record_only)}", "  ", 2))
+        lines.append("")
+    lines.append(f"{len(claims)} claims.")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ what-if
+def whatif_text(w: WhatIf, voc: Vocabulary) -> str:
+    lines = [*header(w.before.proposal)[:1], "What if: " + "; ".join(clean(c) for c in w.changes), ""]
+    width = _label_width(voc) + 1
+    lines.append(f"  {'':<{width}}{'before':<12}{'after':<12}")
+    flipped = {f.verdict for f in w.flips}
+    for b, a in zip(w.before.outcomes, w.after.outcomes, strict=True):
+        mark = "<- flipped" if b.name in flipped else ""
+        lines.append(f"  {b.spec.label:<{width}}{b.short():<12}{a.short():<12}{mark}".rstrip())
+    for f in w.flips:
+        spec = voc.registry[f.verdict]
+        lines += ["", f"  {spec.label}: {f.before} -> {f.after}"]
+        for head, items, mark in (("no longer holds", f.gone, "-"), ("now holds", f.new, "+")):
+            if items:
+                lines.append(f"    {head}:")
+                for r in items:
+                    lines.append(wrap(f"{mark} {clean(r.text)}", "      ", 2))
+                    lines += cite(r.basis, voc, "        ")
+    for head, conflicts in (("conflicts gone", w.conflicts_gone), ("new conflicts", w.conflicts_new)):
+        if conflicts:
+            lines += ["", f"  {head}:"]
+            lines += conflict_lines(conflicts, voc, "    ")
+    if not w.flips:
+        lines += ["", "  No verdict changes."]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ repair
+def brief(v: Verdict) -> str:
+    """The verdicts in one line: ``consistent yes, credible yes, risk low, ...``."""
+    return ", ".join(f"{o.spec.label} {o.short()}" for o in v.outcomes)
+
+
+def repair_text(r: RepairResult, voc: Vocabulary) -> str:
+    pins = f"; keeping {', '.join(r.keep)}" if r.keep else ""
+    limit = f"; at most {r.max_changes} changes" if r.max_changes is not None else ""
+    goals = " and ".join(str(g) for g in r.goals)
+    lines = [*header(r.proposal)[:1], f"Goal: {goals}{pins}{limit}", ""]
+    if not r.found:
+        lines.append("  No repair reaches the goal.")
+        if r.blocked_by:
+            lines.append(f"  It is impossible because of: {', '.join(r.blocked_by)}.")
+        else:
+            lines.append("  No change to the proposal's components can reach it.")
+        return "\n".join(lines) + "\n"
+    first = r.repairs[0]
+    lines.append(
+        f"  {len(r.repairs)} optimal repair{'s' if len(r.repairs) > 1 else ''}, "
+        f"each changing {first.components} component{'s' if first.components != 1 else ''} (cost {first.cost}):"
+    )
+    for n, x in enumerate(r.repairs, 1):
+        lines.append("")
+        for i, line in enumerate(x.described()):
+            lines.append(f"  {str(n) + '.' if i == 0 else '':<4}{line}")
+        if x.after:
+            lines.append(wrap(f"then: {brief(x.after)}", "      ", 6))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ sensitivity
+def sensitivity_text(s: Sensitivity, voc: Vocabulary) -> str:
+    lines = header(s.proposal)[:1]
+    for v in s.verdicts:
+        spec = voc.registry[v.verdict]
+        lines += ["", f"{spec.label}: {v.value}"]
+        if not v.rests_on:
+            lines.append("  rests on no claim")
+            continue
+        lines.append(
+            f"  rests on {len(v.rests_on)} claim{'s' if len(v.rests_on) != 1 else ''}, "
+            f"{len(v.pivotal)} pivotal (rejecting it alone changes the verdict):"
+        )
+        for r in v.rests_on:
+            mark = "*" if r.pivotal else "-"
+            flip = f"  (rejected: {spec.label} becomes {r.if_rejected})" if r.pivotal else ""
+            lines.append(wrap(f"{mark} {r.claim}{flip}", "    ", 2))
+            claim = voc.claims.get(r.claim)
+            if claim:
+                lines.append(wrap(quoted(claim.quote), "      "))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ diff
+def diff_text(items: Sequence[SubjectDiff], voc: Vocabulary) -> str:
+    """A summary table of what changed, then each change with why before and after."""
+    from .explain import sentences
+
+    if not items:
+        return "No verdict changed.\n"
+    counts: dict[tuple[str, str, str], int] = {}
+    for d in items:
+        for c in d.changes:
+            counts[(c.verdict, c.before, c.after)] = counts.get((c.verdict, c.before, c.after), 0) + 1
+    lines = ["Summary:"]
+    for (verdict, before, after), n in sorted(counts.items()):
+        spec = voc.registry.get(verdict)
+        label = spec.label if spec else verdict
+        lines.append(f"  {label}: {before} -> {after}  ({n} subject{'s' if n != 1 else ''})")
+    errors = [d for d in items if d.error]
+    if errors:
+        lines.append(f"  could not be compared: {len(errors)}")
+    lines.append("")
+    for d in items:
+        lines.append(clean(d.id))
+        if d.error:
+            lines.append(f"  {clean(d.error)}")
+        for c in d.changes:
+            spec = voc.registry.get(c.verdict)
+            lines.append(f"  {spec.label if spec else c.verdict}: {c.before} -> {c.after}")
+            for head, nodes in (("before", c.why_before), ("after", c.why_after)):
+                if nodes:
+                    lines.append(f"    {head}:")
+                    for node in nodes:
+                        lines.extend(sentences(node, "      ", top=True))
+        lines.append("")
+    changed = sum(1 for d in items if d.changes)
+    lines.append(f"{changed} changed, {len(errors)} could not be compared.")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ explore
+def package_text(space_choices: Iterable[str], p: Package) -> str:
+    """A package as its choices (fixed settings left out)."""
+    choices = set(space_choices)
+    return ", ".join(f"{k}={v}" for k, v in p.settings if k in choices) or "(only the fixed settings)"
+
+
+def explore_text(result: Exploration, voc: Vocabulary, choices: Iterable[str], why: str = "") -> str:
+    choices = list(choices)
+    at_least = "" if result.counts_exact else "at least "
+    counted = "" if result.counts_exact else f" (counting stopped at {result.count_limit:,})"
+    goals = " and ".join(voc.registry[g].label for g in result.goals)
+    counts = "   ".join(
+        f"{voc.registry[k].label if k in voc.registry else k}: {at_least}{n:,}" for k, n in result.counts.items()
+    )
+    lines = [clean(result.title), f"  {clean(result.path)}: {result.size:,} packages", f"  {counts}{counted}", ""]
+    if not result.cheapest:
+        lines.append(f"No package in the space is {goals}.")
+    else:
+        count = len(result.cheapest)
+        lines.append(
+            f"Cheapest {goals} packages (cost {result.cheapest[0].cost}, {count} optim{'a' if count > 1 else 'um'}):"
+        )
+        for n, p in enumerate(result.cheapest, 1):
+            lines.append(f"  {n}. " + package_text(choices, p))
+    if result.axes:
+        axes = ", ".join(voc.registry[a].label for a in result.axes)
+        lines += ["", f"Pareto front over cost, {axes} ({goals} packages):"]
+        for p in result.pareto:
+            values = "  ".join(f"{voc.registry[v].label} {voc.registry[v].word(x)}" for v, x in p.values)
+            lines.append(f"  cost {p.cost:>3}  {values}  e.g. " + package_text(choices, p.example))
+    if result.examples:
+        lines += ["", f"Examples of {goals} packages:"]
+        for p in result.examples:
+            lines.append(f"  cost {p.cost:>3}  " + package_text(choices, p))
+    if why:
+        lines += ["", "Why the first optimum meets the goals:", *("  " + line for line in why.split("\n"))]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ lint
+def lint_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for f in findings:
+        lines.append(f"{clean(f.file)}:{f.line}: {f.code} {clean(f.message)}")
+        if f.diff:
+            lines.extend("    " + clean(line) for line in f.diff.splitlines())
+    errors = sum(1 for f in findings if f.severity == "error")
+    lines.append(
+        f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({errors} error{'s' if errors != 1 else ''})."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def lint_codes() -> str:
+    return "\n".join(f"{code}  {sev:<7}  {what}" for code, (sev, what) in CODES.items()) + "\n"
