@@ -8,7 +8,8 @@ knowledge base's vocabulary, then in one run times
 * bare solve: the same solves on the same ground program with prebuilt
   assumption lists and an on_model that only copies the shown symbols
   (the floor for any approach built on one ground program);
-* naive: a new clingo Control per proposal with the same rules, loaded,
+* naive: a new clingo Control per proposal with the same program (the
+  knowledge base, argmap's prelude and the verdict bridge), parsed, built,
   grounded and solved with the proposal's externals assigned true
   (measured on a sample of at most --naive-sample proposals per N, since it
   is slow; the per-proposal time is what is compared).
@@ -31,12 +32,17 @@ from collections.abc import Iterator
 
 import clingo
 
-from argmap.engine import Engine
-from argmap.kb import default_kb
-from argmap.model import Proposal
-from argmap.verdicts import evaluate
+from argmap.asp import program
+from argmap.asp.source import SourceFile
+from argmap.engine import bridge
+from argmap.engine.control import MODES, PRELUDE, Engine
+from argmap.engine.judge import judge
+from argmap.engine.kbspec import KnowledgeBase, engine_sources
+from argmap.model.proposal import Proposal
+from argmap.model.verdicts import ALL, Registry
 
-VERDICT_ATOMS = ("consistent", "credible", "feasible_now", "precondition_met")
+#: One verdict's value, as both approaches read it: a bool, or the sorted values of a level or set verdict.
+Summary = tuple[object, ...]
 
 
 def random_proposals(engine: Engine, n: int, seed: int) -> Iterator[Proposal]:
@@ -56,16 +62,23 @@ def random_proposals(engine: Engine, n: int, seed: int) -> Iterator[Proposal]:
         yield Proposal(f"p{i}", f"random {i}", "bench", tuple(sorted(set(settings))))
 
 
-def summary(verdict_atoms: frozenset[clingo.Symbol]) -> tuple[object, ...]:
-    names = {s.name for s in verdict_atoms if not s.arguments}
-    risk = sorted(str(s.arguments[0]) for s in verdict_atoms if s.name == "risk")
-    return (*(a in names for a in VERDICT_ATOMS), tuple(risk))
+def summary(registry: Registry, shown: frozenset[clingo.Symbol]) -> Summary:
+    """Every declared verdict read off the shown atoms of one answer set."""
+    out: list[object] = []
+    for spec in registry:
+        if spec.kind == "bool":
+            out.append(clingo.Function(spec.name) in shown)
+        else:
+            out.append(
+                tuple(sorted(str(s.arguments[0]) for s in shown if s.name == spec.name and len(s.arguments) == 1))
+            )
+    return tuple(out)
 
 
-def naive_verdict(files: list[str], proposal: Proposal) -> tuple[object, ...]:
+def naive_verdict(kb: list[SourceFile], support: list[SourceFile], registry: Registry, proposal: Proposal) -> Summary:
+    """A new Control for one proposal: the same program parsed, built and ground, then solved."""
     ctl = clingo.Control(["--warn=none"])
-    for f in files:
-        ctl.load(f)
+    program.build(ctl, kb, support, program.MessageLog(), trace=False, generate=bridge.generate)
     ctl.ground([("base", [])])
     for k, v in proposal.settings:
         ctl.assign_external(clingo.Function("set", [clingo.Function(k), clingo.Function(v)]), True)
@@ -76,18 +89,12 @@ def naive_verdict(files: list[str], proposal: Proposal) -> tuple[object, ...]:
         shown = frozenset(m.symbols(shown=True))
 
     ctl.solve(on_model=on_model)
-    return summary(shown)
+    return summary(registry, shown)
 
 
-def argmap_summary(engine: Engine, proposal: Proposal) -> tuple[object, ...]:
-    v = evaluate(engine, proposal)
-    return (
-        v.consistent == "all",
-        v.credible == "all",
-        v.feasible_now == "all",
-        v.precondition_met == "all",
-        tuple(v.risk),
-    )
+def argmap_summary(engine: Engine, proposal: Proposal) -> Summary:
+    v = judge(engine, proposal).verdict
+    return tuple(o.truth == ALL if o.spec.kind == "bool" else tuple(sorted(o.reached)) for o in v.outcomes)
 
 
 def main() -> None:
@@ -97,9 +104,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    files = default_kb()
+    kb = KnowledgeBase.shipped()
     t0 = time.perf_counter()
-    engine = Engine(files)
+    engine = Engine(kb)
     ground_ms = (time.perf_counter() - t0) * 1000
     print(f"knowledge base grounded once in {ground_ms:.0f} ms ({len(engine._inputs)} input externals)")
     print(
@@ -113,11 +120,11 @@ def main() -> None:
         # so the two are measured apart)
         t = time.perf_counter()
         for p in proposals:
-            evaluate(engine, p)
+            judge(engine, p)
         argmap_us = (time.perf_counter() - t) / n * 1e6
         tracemalloc.start()
         for p in proposals:
-            evaluate(engine, p)
+            judge(engine, p)
         peak = tracemalloc.get_traced_memory()[1] / 1024
         tracemalloc.stop()
         # bare solve on the same ground program
@@ -133,7 +140,8 @@ def main() -> None:
         # naive on a sample, and the verdict comparison
         sample = proposals[: min(n, args.naive_sample)]
         t = time.perf_counter()
-        naive = [naive_verdict(files, p) for p in sample]
+        sources, support = kb.sources(), engine_sources((*PRELUDE, MODES["judge"]))
+        naive = [naive_verdict(sources, support, engine.vocabulary.registry, p) for p in sample]
         naive_us = (time.perf_counter() - t) / len(sample) * 1e6
         same = all(naive_v == argmap_summary(engine, p) for p, naive_v in zip(sample, naive, strict=True))
         print(

@@ -9,17 +9,19 @@ from pathlib import Path
 import pytest
 
 import argmap
-from argmap.fileio import atomic_write
+from argmap.io.files import atomic_write
 from helpers import PROPOSALS
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app() -> argmap.Argmap:
-    """The shipped knowledge base, grounded once for the module."""
-    return argmap.Argmap()
+    """The shipped knowledge base (no project config), its engines grounded once for the session."""
+    from argmap.io.config import Config
+
+    return argmap.Argmap(config=Config())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def proposals(app: argmap.Argmap) -> dict[str, argmap.Proposal]:
     """Every example proposal, by id."""
     return {p.id: p for p in app.load_all([str(PROPOSALS)])}

@@ -16,11 +16,12 @@ FACTS = ROOT / "facts"
 PROPOSALS = ROOT / "proposals"
 SOURCE = ROOT.parent / "shared" / "sources" / "solodkyy-2025-08-22-security-guarantees.txt"
 
+#: argmap's prelude (has/2, accepted/1, current_stance/4, the roadmap inputs), loaded with every rule file.
+PRELUDE = [ROOT / "src" / "argmap" / "lp" / name for name in ("prelude.lp", "stances.lp", "roadmap.lp")]
+
 #: The rule files in dependency order: each reads only what the ones before it define.
 RULE_ORDER = (
-    "claims",
     "proposal",
-    "world",
     "consistency",
     "credibility",
     "models",
@@ -71,7 +72,7 @@ def answer_sets(facts: str = "", *, upto: str = RULE_ORDER[-1], externals: Itera
     through clingo's external interface instead.
     """
     ctl = clingo.Control(["--warn=none", "0"])
-    for path in rule_files(upto):
+    for path in [*rule_files(upto), *PRELUDE]:
         ctl.load(str(path))
     ctl.add("base", [], facts)
     ctl.ground([("base", [])])

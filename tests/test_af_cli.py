@@ -187,12 +187,22 @@ def test_af_kb_json_and_semantics_option() -> None:
     assert by_id["us_ceasefire_first"]["accepted"] == {"GR": "none", "PR": "none"}
     assert by_id["guaranteed_guarantees"]["accepted"] == {"GR": "none", "PR": "credulous"}
     assert by_id["us_ceasefire_first"]["by"] == ["us"]
-    assert data["framework"]["files"] == ["facts/claims.lp", "facts/af.lp"]
+    assert data["framework"]["files"] == ["rules/main.lp"]  # the knowledge base the framework comes from
 
 
 def test_af_kb_bad_kb_exits_2(tmp_path: Path) -> None:
+    """A layer that attacks an argument the framework does not have is refused, naming it."""
     path = tmp_path / "af.lp"
-    path.write_text("af_arg(a, c).\naf_att(a, b).\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["af-kb", "--kb", str(path)])
+    path.write_text("af_att(guarantees_first, nowhere).\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["af-kb", "--layer", str(path)])
     assert_clean_error(result)
-    assert "b is not an argument" in result.stderr
+    assert "nowhere is not an argument" in result.stderr
+
+
+def test_af_kb_of_a_knowledge_base_without_a_framework_says_so(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    made = CliRunner().invoke(main, ["init", str(tmp_path / "kb")])
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(main, ["af-kb", "--kb", str(tmp_path / "kb" / "rules" / "main.lp")])
+    assert_clean_error(result)
+    assert "has no argumentation framework" in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from argmap.af import Framework, detect_format, parse_framework, read_framework
-from argmap.errors import InputError
+from argmap.model.errors import InputError
 
 DATA = Path(__file__).resolve().parent / "data" / "af"
 SAMPLE_ATTACKS = {("a", "b"), ("b", "a"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "c")}
@@ -63,6 +63,54 @@ def test_apx_allows_comments_blank_lines_and_spaces() -> None:
     assert named_attacks(fw) == {("a", "b")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "arg(a). arg(b). att(a,b).\n",
+        "arg(a).arg(b).att(a,b).",
+        "arg(a).\r\narg(b).\r\natt(a,b).\r\n",
+        "arg(\n  a\n).\narg(b). att(a,\n b).\n",
+        "%* a block\ncomment *%arg(a). %* inline *% arg(b).\natt(a,b). % trailing\n%* at the end *%",
+        "\ufeffarg(a). arg(b). att(a,b).\n",
+    ],
+    ids=["two-a-line", "no-spaces", "crlf", "split-facts", "block-comments", "bom"],
+)
+def test_apx_as_clingo_reads_it(text: str, tmp_path: Path) -> None:
+    """What clingo (ASPARTIX's reader) accepts: several facts a line, facts over lines, block comments."""
+    path = tmp_path / "f.apx"
+    path.write_bytes(text.encode("utf-8"))
+    fw = read_framework(str(path))
+    assert fw.names == ("a", "b")
+    assert named_attacks(fw) == {("a", "b")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "p af 3\n1 2\n  # indented comment\n2 3 # trailing comment\n",
+        "# c\np af 3 # three arguments\n\t# tab-indented\n1 2\n2 3#no space\n",
+        "p af 3\r\n1 2\r\n2 3\r\n",
+    ],
+    ids=["indented-and-trailing", "header-comment", "crlf"],
+)
+def test_i23_comments_anywhere_on_a_line(text: str) -> None:
+    fw = parse_framework(text, "i23")
+    assert fw.names == ("1", "2", "3")
+    assert fw.attacks == {(0, 1), (1, 2)}
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    """A FIFO would block a reader forever: refused at once."""
+    import os
+
+    fifo = tmp_path / "pipe.apx"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_framework(str(fifo))
+    with pytest.raises(InputError, match="is a directory"):
+        read_framework(str(tmp_path), "apx")
+
+
 def test_i23_allows_comments_and_self_attacks_and_no_attacks() -> None:
     fw = parse_framework("# c\np af 3\n# another\n3 3\n", "i23")
     assert fw.names == ("1", "2", "3")
@@ -89,7 +137,9 @@ def test_duplicates_are_harmless() -> None:
         ("apx", 'arg("a").\n', 1, "not a valid argument name"),
         ("apx", "arg(a).\nattack(a,a).\n", 2, "unknown fact"),
         ("apx", "arg(a)\n", 1, "not an apx fact"),
-        ("apx", "arg(a). arg(b).\n", 1, "not an apx fact"),
+        ("apx", "arg(a). arg(b)\n", 1, "not an apx fact"),
+        ("apx", "arg(a).\n\n  arg(b). junk\n", 3, "not an apx fact: 'junk'"),
+        ("apx", "arg(a). %* a block\ncomment *% att(a,\nb).\n", 2, "argument 'b' is not declared"),
         ("apx", "arg(a,b).\n", 1, "arg/1 takes one"),
         ("apx", "arg(a).\natt(a).\n", 2, "att/2 takes two"),
         ("apx", "arg(a).\n:- arg(a).\n", 2, "not an apx fact"),
@@ -107,6 +157,8 @@ def test_duplicates_are_harmless() -> None:
         ("i23", "p af 2\n1 2 1\n", 2, "3 words"),
         ("i23", "p af 2\n1 2\np af 2\n", 3, "a second 'p af' header"),
         ("i23", "# only a comment\n", 1, "no 'p af N' header"),
+        ("i23", "p af 2\n1 2 3 # three words\n", 2, "3 words"),
+        ("i23", "p af 2 # two\n1 # 2\n", 2, "1 words"),
     ],
     ids=lambda v: v.replace("\n", "|") if isinstance(v, str) else str(v),
 )
@@ -143,7 +195,9 @@ def test_names_never_reach_clingo_as_text() -> None:
     """A name that would be ASP code is refused before any clingo call."""
     with pytest.raises(InputError, match="not a valid argument name"):
         parse_framework('arg(a).\narg(a";#show).\n', "apx")
-    with pytest.raises(InputError, match="not an apx fact"):
+    with pytest.raises(InputError, match=r"not a valid argument name|not an apx fact"):
         parse_framework('arg(a).\narg(x"). in(a). %).\n', "apx")
+    with pytest.raises(InputError, match="unknown fact 'in/1'"):
+        parse_framework("arg(a). in(a).\n", "apx")
     with pytest.raises(InputError, match="not a valid argument name"):
         parse_framework("a\nb).in(a\n", "tgf")

@@ -18,7 +18,7 @@ import pytest
 
 from argmap.af import FILES, Framework, Reasoner, reasoner, solve
 from argmap.af.framework import Extension
-from argmap.af.reasoner import ideal_within
+from argmap.af.semantics import ideal_within
 
 SEEDS = range(300)
 ALL_SEMANTICS = tuple(FILES)  # CF ADM CO GR PR ST SST STG ID

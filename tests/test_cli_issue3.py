@@ -6,15 +6,17 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from argmap.cli import main
+from cli_runner import run as cli_run
 from helpers import ROOT
 
 ERF = "proposals/european_reassurance_force.yaml"
 GG = "proposals/guaranteed_guarantees.yaml"
 AIR = "proposals/us_air_intel_backstop.yaml"
 TAIWAN = "proposals/taiwan_style_law.yaml"
+#: The verdict labels, as the rows of a what-if table show them.
+LABELS = ("consistent", "credible", "risk", "feasible now", "precondition", "truncated")
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +25,7 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return cli_run(*args)
 
 
 def assert_input_error(result: Result, message: str) -> None:
@@ -57,13 +59,23 @@ def test_explain_json_is_deterministic() -> None:
     data = json.loads(first.stdout)
     assert data["proposal"] == "taiwan_style_law"
     assert data["conflicting_sets"] == []
-    assert [e["question"] for e in data["explanations"]] == [
-        "consistent",
-        "credible",
-        "feasible now",
-        "precondition",
-        "risk",
-        "risk",
+    assert [(e["question"], e["value"]) for e in data["explanations"]] == [
+        ("consistent", "yes"),
+        ("credible", "yes"),
+        ("risk", "high"),
+        ("risk", "low"),
+        ("feasible now", "no"),
+        ("precondition", "met"),
+        ("truncated", "taiwan"),
+    ]
+    assert [e["tree"].get("holds_in") for e in data["explanations"]] == [
+        None,
+        "some",
+        "some",
+        "some",
+        None,
+        "some",
+        "some",
     ]
 
 
@@ -90,6 +102,7 @@ def test_whatif_a_us_backstop() -> None:
     assert row(out, "risk") == ["high", "low", "<-", "flipped"]
     assert row(out, "feasible now") == ["no", "yes", "<-", "flipped"]
     assert row(out, "precondition") == ["no", "yes", "<-", "flipped"]
+    assert row(out, "truncated") == ["none", "none"]
 
 
 def test_whatif_json() -> None:
@@ -98,7 +111,8 @@ def test_whatif_json() -> None:
     data = json.loads(result.stdout)
     assert data["changes"] == ["set us_role=backstop"]
     assert [f["verdict"] for f in data["flips"]] == ["credible", "risk", "feasible_now", "precondition_met"]
-    assert data["unchanged"] == ["consistent"]
+    assert data["unchanged"] == ["consistent", "truncated"]
+    assert data["before"]["verdicts"]["credible"] is False and data["after"]["verdicts"]["credible"] is True
     credible = data["flips"][0]
     assert (credible["before"], credible["after"]) == ("no", "yes")
     assert {(r["claim"], r["effect"]) for r in credible["gone"]} == {
@@ -131,9 +145,26 @@ def test_whatif_flips_only(args: list[str], flipped: list[str]) -> None:
     result = run("whatif", *args)
     assert result.exit_code == 0, result.output  # still credible
     out = result.stdout
-    rows = {label: row(out, label) for label in ("consistent", "credible", "risk", "feasible now", "precondition")}
+    rows = {label: row(out, label) for label in LABELS}
     assert [label for label, cells in rows.items() if cells[-1] == "flipped"] == flipped
     assert ("No verdict changes." in out) == (not flipped)
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        ("2025-02-28", "stances as of 2025-02-28"),
+        ("2025-03", "stances as of 2025-03 (the last record on or before it: 2025-02-28)"),
+    ],
+    ids=["recorded", "falls-back"],
+)
+def test_whatif_as_of_echoes_the_date_asked(date: str, shown: str) -> None:
+    result = run("whatif", AIR, "--as-of", date)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == f"What if: {shown}"
+    assert row(result.stdout, "feasible now") == ["yes", "no", "<-", "flipped"]
+    data = json.loads(run("whatif", AIR, "--as-of", date, "--format", "json").stdout)
+    assert data["changes"] == [shown]
 
 
 @pytest.mark.parametrize(
@@ -142,13 +173,14 @@ def test_whatif_flips_only(args: list[str], flipped: list[str]) -> None:
         (["--set", "us_rol=backstop"], "did you mean 'us_role'?"),
         (["--reject-claim", "russia_no_vet"], "'russia_no_vet' is not a claim"),
         (["--as-of", "yesterday"], "'yesterday' is not a date"),
+        (["--as-of", "1990-01-01"], "no stance is recorded on or before 1990-01-01"),
         (["--as-of-actor", "us=someday"], "'someday' is not a date"),
         (["--as-of-actor", "usa=2025-02-28"], "'usa' is not an actor"),
         (["--stance", "russia.coalition_guarantee=accept"], "'coalition_guarantee' is not an issue"),
         (["--stance", "russia.coalition_guarantees=maybe"], "'maybe' is not a position on coalition_guarantees"),
         ([], "no change given"),
     ],
-    ids=["key", "claim", "date", "actor-date", "actor", "issue", "position", "nothing"],
+    ids=["key", "claim", "date", "too-early", "actor-date", "actor", "issue", "position", "nothing"],
 )
 def test_whatif_bad_changes_exit_2(args: list[str], message: str) -> None:
     assert_input_error(run("whatif", ERF, *args), message)
@@ -165,7 +197,7 @@ def test_repair_found_exits_0() -> None:
 def test_repair_keep() -> None:
     result = run("repair", ERF, "--keep", "us_role")
     assert result.exit_code == 0
-    assert "Goal: credible; keeping us_role" in result.stdout
+    assert "Goal: consistent and credible; keeping us_role" in result.stdout  # the gate verdicts
     assert "  1.  nato_path: (unset) -> member\n" in result.stdout
     assert "us_role:" not in result.stdout
 
@@ -195,7 +227,8 @@ def test_repair_json_is_deterministic() -> None:
     assert first.stdout_bytes == second.stdout_bytes
     data = json.loads(first.stdout)
     assert data["found"] is True
-    assert data["repairs"] and all(r["after"]["credible"] is True for r in data["repairs"])
+    assert data["goals"] == ["credible"]
+    assert data["repairs"] and all(r["after"]["verdicts"]["credible"] is True for r in data["repairs"])
     counts = {r["components_changed"] for r in data["repairs"]}
     assert len(counts) == 1  # every repair listed is optimal: the same number of changes
 
@@ -209,10 +242,37 @@ def test_repair_bad_input_exits_2(args: list[str], message: str) -> None:
     assert_input_error(run("repair", ERF, *args), message)
 
 
-def test_repair_unknown_goal_is_a_usage_error() -> None:
-    result = run("repair", ERF, "--goal", "safe")
-    assert result.exit_code == 2
-    assert "'safe' is not one of" in result.stderr
+@pytest.mark.parametrize(
+    ("goal", "message"),
+    [
+        ("safe", "'safe' is not a verdict of this knowledge base"),
+        ("low-risk", "did you mean 'risk'?"),
+        ("risk=lowest", "'lowest' is not a value of risk"),
+    ],
+    ids=["unknown", "old-name", "unknown-level"],
+)
+def test_repair_unknown_goal_exits_2(goal: str, message: str) -> None:
+    assert_input_error(run("repair", ERF, "--goal", goal), message)
+    assert "expected one of: consistent, credible" in run("repair", ERF, "--goal", "safe").stderr
+
+
+def test_repair_several_goals_must_all_hold() -> None:
+    # Credible alone: NATO membership is one of the cheapest repairs, and the US blocks it today.
+    args = ["repair", "proposals/nato_promise_alone.yaml", "--format", "json"]
+    alone = json.loads(run(*args, "--goal", "credible", "--limit", "100").stdout)
+    both = json.loads(run(*args, "--goal", "credible", "--goal", "feasible-now", "--limit", "100").stdout)
+    assert both["goals"] == ["credible", "feasible_now"]
+    assert both["found"] and both["repairs"]
+    for r in both["repairs"]:
+        assert r["after"]["verdicts"]["credible"] is True and r["after"]["verdicts"]["feasible_now"] is True
+    assert any(r["after"]["verdicts"]["feasible_now"] is False for r in alone["repairs"])
+
+
+def test_repair_a_level_goal_is_that_level_or_better() -> None:
+    result = run("repair", ERF, "--goal", "risk=medium")
+    assert result.exit_code == 0, result.output
+    assert "Goal: risk<=medium" in result.stdout
+    assert "  1.  us_role: none -> backstop\n" in result.stdout
 
 
 # ---------------------------------------------------------------- sensitivity
@@ -222,7 +282,8 @@ def test_sensitivity_text() -> None:
     out = result.stdout
     assert re.search(r"^feasible now: yes$", out, flags=re.MULTILINE)
     assert "    * russia_no_veto  (rejected: feasible now becomes no)\n" in out
-    assert "consistent: yes\n  rests on no claim of the article\n" in out
+    assert "consistent: yes\n  rests on no claim\n" in out
+    assert "truncated: none\n  rests on no claim\n" in out
 
 
 def test_sensitivity_json_is_deterministic() -> None:
@@ -230,7 +291,8 @@ def test_sensitivity_json_is_deterministic() -> None:
     assert first.exit_code == 0
     assert first.stdout_bytes == second.stdout_bytes
     verdicts = {v["verdict"]: v for v in json.loads(first.stdout)["verdicts"]}
-    assert set(verdicts) == {"consistent", "credible", "feasible_now", "precondition_met", "risk"}
+    assert list(verdicts) == ["consistent", "credible", "risk", "feasible_now", "precondition_met", "truncated"]
+    assert [v["value"] for v in verdicts.values()] == ["yes", "yes", "low", "yes", "yes", "none"]
     assert "russia_no_veto" in verdicts["feasible_now"]["pivotal"]
     for v in verdicts.values():
         assert v["pivotal"] == [r["claim"] for r in v["rests_on"] if r["pivotal"]]

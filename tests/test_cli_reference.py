@@ -11,8 +11,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from argmap.cli import main
-from argmap.fileio import atomic_write
+from argmap.cli.root import main
+from argmap.io.files import atomic_write
 from helpers import ROOT
 
 REFERENCE = ROOT / "docs" / "cli.md"

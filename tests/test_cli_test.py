@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -48,10 +50,33 @@ scenarios:
 """
 
 
-def run(*args: str) -> Result:
-    from argmap.cli import main
+Run = Callable[..., Result]
 
-    return CliRunner().invoke(main, list(args))
+
+def _cli(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """`argmap ARGS` in this process, as on the command line (project config, --kb, --layer), except that a
+    run on the shipped knowledge base reuses the session's grounded engines instead of grounding its own."""
+    cli_main = importlib.import_module("argmap.cli.root")
+
+    def open_app(kb: tuple[str, ...] = (), layers: tuple[str, ...] = ()) -> argmap.Argmap:
+        opened = cli_main.open_app(kb, layers)
+        if opened.kb.is_shipped and opened.timeout is None:
+            opened.__dict__.update(engine=app.engine, traced=app.traced)
+        return opened
+
+    monkeypatch.setattr(importlib.import_module("argmap.cli.testing"), "open_app", open_app)
+    return lambda *args: CliRunner().invoke(cli_main.main, [str(a) for a in args])
+
+
+@pytest.fixture
+def run(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch) -> Run:
+    return _cli(app, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def module_run(app: argmap.Argmap) -> Iterator[Run]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _cli(app, monkeypatch)
 
 
 def write(folder: Path, text: str, name: str = "cases.yaml") -> Path:
@@ -89,14 +114,14 @@ def passing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # ---------------------------------------------------------------- exit codes
-def test_all_passing_exits_0(passing: Path) -> None:
+def test_all_passing_exits_0(run: Run, passing: Path) -> None:
     result = run("test", str(passing))
     assert result.exit_code == 0, result.output
     assert result.stdout == f"PASS  {passing}::holds\n\n1 passed, 0 failed\n"
     assert result.stderr == ""
 
 
-def test_a_failure_exits_1_and_shows_expected_beside_actual(mixed: Path) -> None:
+def test_a_failure_exits_1_and_shows_expected_beside_actual(run: Run, mixed: Path) -> None:
     result = run("test", str(mixed))
     assert result.exit_code == 1, result.output
     out = result.stdout
@@ -117,26 +142,59 @@ def test_a_failure_exits_1_and_shows_expected_beside_actual(mixed: Path) -> None
     assert out.endswith("\n3 passed, 1 failed, 1 skipped\n")
 
 
-def test_the_default_is_the_project_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+def test_the_default_is_the_config_s_scenarios(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cases").mkdir()
+    write(
+        tmp_path / "cases",
+        f"scenarios:\n  - name: from the config\n    proposal: {GG}\n    expect: {{credible: true}}\n",
+    )
+    (tmp_path / "scenarios").mkdir()  # the fallback folder is not used when the config names one
+    write(
+        tmp_path / "scenarios", f"scenarios:\n  - name: fallback\n    proposal: {GG}\n    expect: {{credible: true}}\n"
+    )
+    (tmp_path / "argmap.toml").write_text('scenarios = ["cases"]\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # the config is found from a folder below it
     result = run("test")
     assert result.exit_code == 0, result.output
-    assert re.search(r"^\d+ passed, 0 failed$", result.stdout, flags=re.MULTILINE)
-    assert "tests/scenarios/examples.yaml::" in result.stdout
+    assert statuses(result.stdout) == {"from the config": "PASS"}
+    assert f"PASS  {tmp_path / 'cases' / 'cases.yaml'}::from the config" in result.stdout
 
 
-def test_a_bad_scenario_file_exits_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("folder", ["scenarios", "tests/scenarios"])
+def test_without_a_config_the_default_is_a_scenarios_folder(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    (tmp_path / folder).mkdir(parents=True)
+    write(tmp_path / folder, f"scenarios:\n  - name: found\n    proposal: {GG}\n    expect: {{credible: true}}\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("test")
+    assert result.exit_code == 0, result.output
+    assert f"PASS  {folder}/cases.yaml::found" in result.stdout
+
+
+def test_without_a_config_or_a_scenarios_folder_is_a_usage_error(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("test")
+    assert result.exit_code == 2
+    assert "give scenario files or folders" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_bad_scenario_file_exits_2(run: Run, tmp_path: Path) -> None:
     path = write(tmp_path, f"scenarios:\n  - name: a\n    proposal: {GG}\n    expect: {{risk: lwo}}\n")
     result = run("test", str(path))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"argmap: {path}:4:20: error: expect.risk: 'lwo' is not a risk level; "
+        f"argmap: {path}:4:20: error: expect.risk: 'lwo' is not a level of risk; "
         "expected one of: high, low, medium (or a list of them); did you mean 'low'?\n"
     )
 
 
-def test_a_missing_path_exits_2(tmp_path: Path) -> None:
+def test_a_missing_path_exits_2(run: Run, tmp_path: Path) -> None:
     result = run("test", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
@@ -144,14 +202,14 @@ def test_a_missing_path_exits_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("expr", ["smoke and", "(smoke", "smoke broken", "or"])
-def test_a_bad_k_expression_exits_2(mixed: Path, expr: str) -> None:
+def test_a_bad_k_expression_exits_2(run: Run, mixed: Path, expr: str) -> None:
     result = run("test", str(mixed), "-k", expr)
     assert result.exit_code == 2
     assert result.stderr.startswith("argmap: error: -k: ")
     assert result.stdout == ""
 
 
-def test_an_empty_run_fails_unless_allowed(tmp_path: Path) -> None:
+def test_an_empty_run_fails_unless_allowed(run: Run, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a scenario\n", encoding="utf-8")
     result = run("test", str(tmp_path))
     assert result.exit_code == 1
@@ -162,7 +220,7 @@ def test_an_empty_run_fails_unless_allowed(tmp_path: Path) -> None:
     assert allowed.stdout.strip() == "0 passed, 0 failed"
 
 
-def test_a_k_expression_that_selects_nothing_is_an_empty_run(mixed: Path) -> None:
+def test_a_k_expression_that_selects_nothing_is_an_empty_run(run: Run, mixed: Path) -> None:
     assert run("test", str(mixed), "-k", "nothing_is_called_this").exit_code == 1
     assert run("test", str(mixed), "-k", "nothing_is_called_this", "--allow-empty").exit_code == 0
 
@@ -182,14 +240,14 @@ def test_a_k_expression_that_selects_nothing_is_an_empty_run(mixed: Path) -> Non
         ("proposed", {"table::as proposed"}, 0),
     ],
 )
-def test_k_selects_by_name_and_tag(mixed: Path, expr: str, selected: set[str], code: int) -> None:
+def test_k_selects_by_name_and_tag(run: Run, mixed: Path, expr: str, selected: set[str], code: int) -> None:
     result = run("test", str(mixed), "-k", expr)
     assert result.exit_code == code, result.output
     assert set(statuses(result.stdout)) == selected
 
 
 # ---------------------------------------------------------------- formats
-def test_json_has_summary_counts_and_one_object_per_case(mixed: Path) -> None:
+def test_json_has_summary_counts_and_one_object_per_case(run: Run, mixed: Path) -> None:
     result = run("test", "--format", "json", str(mixed))
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -202,13 +260,17 @@ def test_json_has_summary_counts_and_one_object_per_case(mixed: Path) -> None:
     assert failed["file"] == str(mixed) and failed["line"] == 6
     assert failed["tags"] == ["broken"]
     assert failed["mismatches"] == [{"field": "credible", "expected": "true", "actual": "false"}]
-    assert failed["explanation"].startswith("Why credible is false:")
+    # Why the mismatched verdict has its value: a title and the explanation tree, as `explain --format json` gives.
+    (why,) = failed["explanation"]
+    assert why["title"] == "Why credible is false:"
+    assert (why["tree"]["atom"], why["tree"]["holds"]) == ("credible", False)
+    assert "eu_needs_us" in json.dumps(why["tree"])
     assert cases[2]["skip"] == "not yet"
     assert "skip" not in cases[0] and "explanation" not in cases[0]
     assert cases[3]["tags"] == ["whatif", "credibility"]
 
 
-def test_json_with_coverage(passing: Path, app: argmap.Argmap) -> None:
+def test_json_with_coverage(run: Run, passing: Path, app: argmap.Argmap) -> None:
     data = json.loads(run("test", "--format", "json", "--coverage", str(passing)).stdout)
     cov = data["coverage"]
     assert 0 < cov["claims_percent"] < 100
@@ -219,7 +281,7 @@ def test_json_with_coverage(passing: Path, app: argmap.Argmap) -> None:
     assert uncovered["russia_resumes_war"] == app.claims["russia_resumes_war"].quote
 
 
-def test_junit_counts_and_failure(mixed: Path) -> None:
+def test_junit_counts_and_failure(run: Run, mixed: Path) -> None:
     result = run("test", "--format", "junit", str(mixed))
     assert result.exit_code == 1
     assert result.stdout.startswith('<?xml version="1.0" encoding="utf-8"?>\n')
@@ -249,7 +311,7 @@ def test_junit_counts_and_failure(mixed: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["pretty", "json", "junit"])
-def test_the_same_input_gives_the_same_bytes(mixed: Path, fmt: str) -> None:
+def test_the_same_input_gives_the_same_bytes(run: Run, mixed: Path, fmt: str) -> None:
     first = run("test", "--format", fmt, "--coverage", str(mixed))
     second = run("test", "--format", fmt, "--coverage", str(mixed))
     assert first.stdout_bytes == second.stdout_bytes
@@ -258,8 +320,18 @@ def test_the_same_input_gives_the_same_bytes(mixed: Path, fmt: str) -> None:
 
 # ---------------------------------------------------------------- coverage
 @pytest.fixture(scope="module")
-def project_coverage() -> Result:
-    return run("test", "--coverage", str(SCENARIOS))
+def project_coverage(module_run: Run) -> Result:
+    """`argmap test --threshold 100` in the repository: its config's scenarios, with coverage."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(ROOT)
+        return module_run("test", "--threshold", "100")
+
+
+def test_in_the_repository_the_default_is_its_scenarios(project_coverage: Result) -> None:
+    assert project_coverage.exit_code == 0, project_coverage.output
+    assert re.search(r"^\d+ passed, 0 failed$", project_coverage.stdout, flags=re.MULTILINE)
+    ran = {re.sub(r"::.*", "", line.split()[1]) for line in project_coverage.stdout.splitlines() if line[:4] == "PASS"}
+    assert ran == {str(p) for p in SCENARIOS.glob("*.yaml")}
 
 
 def test_coverage_of_the_project_scenarios_is_100_percent(project_coverage: Result, app: argmap.Argmap) -> None:
@@ -274,16 +346,10 @@ def test_coverage_of_the_project_scenarios_is_100_percent(project_coverage: Resu
     assert "Claims no passing case exercises:" not in out
     assert f"Record-only claims (no rule reasons from them): {', '.join(record_only)}" in out
     assert re.search(r"^Rule coverage: \d+/\d+ rules fired in a passing case \(\d+\.\d%\)\.$", out, flags=re.M)
+    assert "below" not in project_coverage.stderr  # --threshold 100 is met
 
 
-def test_threshold_100_passes_on_the_project_scenarios() -> None:
-    result = run("test", "--threshold", "100", str(SCENARIOS))
-    assert result.exit_code == 0, result.output
-    assert "Claim coverage:" in result.stdout
-    assert "below" not in result.stderr
-
-
-def test_threshold_fails_a_small_file(passing: Path) -> None:
+def test_threshold_fails_a_small_file(run: Run, passing: Path) -> None:
     result = run("test", "--threshold", "90", str(passing))
     assert result.exit_code == 1
     assert "1 passed, 0 failed" in result.stdout  # the case passed; the coverage did not
@@ -293,7 +359,7 @@ def test_threshold_fails_a_small_file(passing: Path) -> None:
     assert "Claims no passing case exercises:" in result.stdout
 
 
-def test_threshold_out_of_range_is_a_usage_error(passing: Path) -> None:
+def test_threshold_out_of_range_is_a_usage_error(run: Run, passing: Path) -> None:
     result = run("test", "--threshold", "101", str(passing))
     assert result.exit_code == 2
 
@@ -301,13 +367,15 @@ def test_threshold_out_of_range_is_a_usage_error(passing: Path) -> None:
 # ---------------------------------------------------------------- --update
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """The project's scenario files and proposals in tmp_path, laid out so that relative paths hold."""
+    """Some of the project's scenario files, and its proposals, in tmp_path, laid out so that relative paths hold."""
     shutil.copytree(PROPOSALS, tmp_path / "proposals")
-    shutil.copytree(SCENARIOS, tmp_path / "tests" / "scenarios")
+    (tmp_path / "tests" / "scenarios").mkdir(parents=True)
+    for name in ("counterfactuals.yaml", "models.yaml", "roadmaps.yaml"):
+        shutil.copy(SCENARIOS / name, tmp_path / "tests" / "scenarios" / name)
     return tmp_path / "tests" / "scenarios"
 
 
-def test_update_rewrites_a_failing_expectation(project_copy: Path) -> None:
+def test_update_rewrites_a_failing_expectation(run: Run, project_copy: Path) -> None:
     target = project_copy / "counterfactuals.yaml"
     text = target.read_text(encoding="utf-8")
     row = "      - name: the US backs it\n        changes: {set: {us_role: backstop}}\n        expect:\n"
@@ -330,7 +398,7 @@ def test_update_rewrites_a_failing_expectation(project_copy: Path) -> None:
     assert "0 failed" in rerun.stdout
 
 
-def test_update_leaves_passing_files_untouched(project_copy: Path) -> None:
+def test_update_leaves_passing_files_untouched(run: Run, project_copy: Path) -> None:
     before = {p.name: p.read_bytes() for p in project_copy.glob("*.yaml")}
     result = run("test", "--update", str(project_copy))
     assert result.exit_code == 0, result.output

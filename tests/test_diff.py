@@ -1,18 +1,24 @@
-"""`argmap diff` and argmap.diff: verdicts that change between two versions of a knowledge base."""
+"""`argmap diff` and argmap.analysis.diff: verdicts that change between two versions of a knowledge base."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
+import subprocess
 import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 import argmap
-from argmap import diff as kbdiff
+from argmap.analysis import diff as kbdiff
+from argmap.engine.kbspec import KnowledgeBase, kb_from_folder
+from argmap.io.scaffold import scaffold
 from helpers import FACTS, PROPOSALS, ROOT, RULES
 
 #: The rule in rules/credibility.lp that the "new" knowledge base drops.
@@ -45,11 +51,39 @@ scenarios:
     expect: {{credible: false}}
 """
 
+#: The rule of `argmap init`'s knowledge base that its "new" version drops.
+EXEMPTIONS_RULE = """reason(effective, con, exemptions_undermine, "many users are exempt from the price") :-
+    accepted(exemptions_undermine), has(price, true), has(exemptions, many).
+"""
+#: The scaffold's scenario variation whose verdict that changes.
+MANY = "a price with few exemptions is effective::many exemptions undermine it"
 
-def run(*args: str) -> Result:
-    from argmap.cli import main
+Run = Callable[..., Result]
 
-    return CliRunner().invoke(main, list(args))
+
+@pytest.fixture(scope="module")
+def cli(app: argmap.Argmap) -> Iterator[Run]:
+    """`argmap ARGS` in this process.  Each knowledge base is grounded once for the module (its files do not
+    change): the shipped one's engines are the session's.  The child process that first grounds a knowledge
+    base not argmap's own (argmap.engine.guard, tested in test_guard.py) is not started; its files are read."""
+    api = importlib.import_module("argmap.api")
+    guard = importlib.import_module("argmap.engine.guard")
+    grounded: dict[tuple[object, ...], Any] = {}
+    build = api.Argmap._engine
+    shipped = {False: app.engine, True: app.traced}  # grounded now, before _engine is replaced
+
+    def engine(self: argmap.Argmap, **kw: Any) -> Any:
+        if self.kb.is_shipped and self.timeout is None and set(kw) <= {"trace"}:
+            return shipped[bool(kw.get("trace"))]
+        key = (self.kb, self.timeout, tuple(sorted(kw.items())))
+        if key not in grounded:
+            grounded[key] = build(self, **kw)
+        return grounded[key]
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(api.Argmap, "_engine", engine)
+        monkeypatch.setattr(guard, "probe", lambda kb, **_: kb.sources())
+        yield lambda *args: CliRunner().invoke(importlib.import_module("argmap.cli.root").main, [str(a) for a in args])
 
 
 def copy_kb(into: Path) -> Path:
@@ -60,11 +94,10 @@ def copy_kb(into: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def kbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """old: a copy of the knowledge base; new: the same without the contingent defeater; same: another copy."""
+    """old: a copy of the knowledge base; new: the same without the contingent defeater."""
     root = tmp_path_factory.mktemp("kbs")
     old = copy_kb(root / "old")
     new = copy_kb(root / "new")
-    same = copy_kb(root / "same")
     rules = new / "rules" / "credibility.lp"
     text = rules.read_text(encoding="utf-8")
     assert CONTINGENT_RULE in text, "the contingent_needed defeater has moved; update this test"
@@ -73,12 +106,22 @@ def kbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     small.write_text(textwrap.dedent(SMALL).lstrip("\n"), encoding="utf-8")
     none = root / "no_scenarios_here"  # an empty folder: no scenario to compare
     none.mkdir()
-    return {"old": old, "new": new, "same": same, "small": small, "none": none}
+    return {"old": old, "new": new, "small": small, "none": none}
+
+
+def tiny(into: Path, *, drop: str = EXEMPTIONS_RULE) -> Path:
+    """`argmap init`'s knowledge base in `into`, without `drop`."""
+    scaffold(str(into))
+    rules = into / "rules" / "effectiveness.lp"
+    text = rules.read_text(encoding="utf-8")
+    assert drop in text, "the scaffold's rules have changed; update this test"
+    rules.write_text(text.replace(drop, ""), encoding="utf-8")
+    return into
 
 
 @pytest.fixture(scope="module")
-def changed(kbs: dict[str, Path]) -> Result:
-    return run("diff", str(kbs["old"]), str(kbs["new"]), "--proposals", str(PROPOSALS), "--scenarios", str(kbs["none"]))
+def changed(cli: Run, kbs: dict[str, Path]) -> Result:
+    return cli("diff", kbs["old"], kbs["new"], "--proposals", PROPOSALS, "--scenarios", kbs["none"])
 
 
 def blocks(stdout: str) -> dict[str, list[str]]:
@@ -95,6 +138,13 @@ def blocks(stdout: str) -> dict[str, list[str]]:
     return out
 
 
+def summary(stdout: str) -> list[str]:
+    """The lines of the summary table at the top."""
+    lines = stdout.splitlines()
+    assert lines[0] == "Summary:"
+    return lines[1 : lines.index("")]
+
+
 # ---------------------------------------------------------------- two folders
 def test_a_changed_rule_lists_the_changed_verdicts_and_exits_1(changed: Result) -> None:
     assert changed.exit_code == 1, changed.output
@@ -103,10 +153,11 @@ def test_a_changed_rule_lists_the_changed_verdicts_and_exits_1(changed: Result) 
     assert israel in found
     assert f"proposal {GG}" not in found  # it has a contingent: nothing changes
     lines = found[israel]
-    assert "  credible: none -> all" in lines
+    # verdicts by their labels, values as `check` reads them
+    assert "  credible: no -> yes" in lines
     assert "  risk: high -> low" in lines
-    assert "  precondition_met: none -> all" in lines
-    at = lines.index("  credible: none -> all")
+    assert "  precondition: no -> yes" in lines
+    at = lines.index("  credible: no -> yes")
     assert lines[at + 1] == "    before:"
     before = lines[at + 2 : lines.index("    after:", at)]
     assert any("[contingent_needed]" in line for line in before)
@@ -119,9 +170,20 @@ def test_a_changed_rule_lists_the_changed_verdicts_and_exits_1(changed: Result) 
     assert changed.stdout.endswith(f"{m.group(0)}\n")
 
 
+def test_the_summary_counts_each_change(changed: Result) -> None:
+    table = summary(changed.stdout)
+    changes = [line for lines in blocks(changed.stdout).values() for line in lines if re.fullmatch(r"  \S.*->.*", line)]
+    for row in table:
+        m = re.fullmatch(r"  (.+: .+ -> .+)  \((\d+) subjects?\)", row)
+        assert m is not None, row
+        assert changes.count(f"  {m.group(1)}") == int(m.group(2))
+    assert sum(int(re.findall(r"\((\d+)", row)[0]) for row in table) == len(changes)
+    assert "  credible: no -> yes  (1 subject)" in table
+
+
 def test_every_change_has_a_before_and_an_after(changed: Result) -> None:
     for subject, lines in blocks(changed.stdout).items():
-        heads = [line for line in lines if re.fullmatch(r"  \w+: \S.* -> \S.*", line)]
+        heads = [line for line in lines if re.fullmatch(r"  \w[\w ]*: \S.* -> \S.*", line)]
         assert heads, subject
         for head in heads:
             at = lines.index(head)
@@ -129,17 +191,16 @@ def test_every_change_has_a_before_and_an_after(changed: Result) -> None:
             assert "    after:" in lines[at + 2 :], (subject, head)
 
 
-def test_identical_folders_exit_0(kbs: dict[str, Path]) -> None:
-    result = run(
-        "diff", str(kbs["old"]), str(kbs["same"]), "--proposals", str(PROPOSALS), "--scenarios", str(kbs["small"])
-    )
+def test_identical_knowledge_bases_exit_0(cli: Run, kbs: dict[str, Path]) -> None:
+    # The repository's own knowledge base against a copy of it.
+    result = cli("diff", ROOT, kbs["old"], "--proposals", PROPOSALS, "--scenarios", kbs["small"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "No verdict changed.\n"
     assert result.stderr == ""
 
 
-def test_scenario_cases_are_compared_too(kbs: dict[str, Path]) -> None:
-    result = run("diff", str(kbs["old"]), str(kbs["new"]), "--proposals", str(GG), "--scenarios", str(kbs["small"]))
+def test_scenario_cases_are_compared_too(cli: Run, kbs: dict[str, Path]) -> None:
+    result = cli("diff", kbs["old"], kbs["new"], "--proposals", GG, "--scenarios", kbs["small"])
     assert result.exit_code == 1, result.output
     found = blocks(result.stdout)
     small = kbs["small"]
@@ -148,21 +209,13 @@ def test_scenario_cases_are_compared_too(kbs: dict[str, Path]) -> None:
         f"scenario {small}::a European force backed by the US, without a contingent",
     }
     for lines in found.values():
-        assert "  credible: none -> all" in lines
+        assert "  credible: no -> yes" in lines
     assert result.stdout.rstrip().endswith("2 changed, 0 could not be compared.")
 
 
-def test_json_has_subject_and_changes(kbs: dict[str, Path], changed: Result) -> None:
-    result = run(
-        "diff",
-        "--format",
-        "json",
-        str(kbs["old"]),
-        str(kbs["new"]),
-        "--proposals",
-        str(PROPOSALS),
-        "--scenarios",
-        str(kbs["small"]),
+def test_json_has_subject_and_changes(cli: Run, kbs: dict[str, Path], changed: Result) -> None:
+    result = cli(
+        "diff", "--format", "json", kbs["old"], kbs["new"], "--proposals", PROPOSALS, "--scenarios", kbs["small"]
     )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -175,18 +228,175 @@ def test_json_has_subject_and_changes(kbs: dict[str, Path], changed: Result) -> 
     by_subject = {d["subject"]: d["changes"] for d in data}
     israel = by_subject[f"proposal {ISRAEL}"]
     credible = next(c for c in israel if c["verdict"] == "credible")
-    assert (credible["before"], credible["after"]) == ("none", "all")
-    assert "[contingent_needed]" in credible["why_before"]
-    assert "contingent_needed" not in credible["why_after"]
+    assert (credible["before"], credible["after"]) == ("no", "yes")
+    assert "contingent_needed" in json.dumps(credible["why_before"])
+    assert "contingent_needed" not in json.dumps(credible["why_after"])
     # The text and JSON list the same proposals.
     assert {s for s in by_subject if s.startswith("proposal ")} == set(blocks(changed.stdout))
 
 
-def test_the_same_input_gives_the_same_bytes(kbs: dict[str, Path], changed: Result) -> None:
-    again = run(
-        "diff", str(kbs["old"]), str(kbs["new"]), "--proposals", str(PROPOSALS), "--scenarios", str(kbs["none"])
-    )
+def test_the_same_input_gives_the_same_bytes(cli: Run, kbs: dict[str, Path], changed: Result) -> None:
+    again = cli("diff", kbs["old"], kbs["new"], "--proposals", PROPOSALS, "--scenarios", kbs["none"])
     assert again.stdout_bytes == changed.stdout_bytes
+
+
+# ---------------------------------------------------------------- includes, layers, another knowledge base
+@pytest.mark.parametrize("inside", ["old", "old/rules", "new/rules"])
+def test_run_from_inside_a_knowledge_base_folder(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: str
+) -> None:
+    # Each folder's #include lines are read relative to the file that holds them, not the current folder: run
+    # from inside one of the two knowledge bases, the diff still compares two different ones.
+    old = scaffold(str(tmp_path / "old")) and tmp_path / "old"
+    new = tiny(tmp_path / "new")
+    monkeypatch.chdir(tmp_path / inside)
+    result = cli("diff", old, new, "--proposals", old / "proposals", "--scenarios", old / "scenarios")
+    assert result.exit_code == 1, result.output
+    assert set(blocks(result.stdout)) == {f"scenario {old / 'scenarios' / 'example.yaml'}::{MANY}"}
+    assert "  effective: no -> yes" in result.stdout
+    assert "[exemptions_undermine]" in result.stdout  # why it was not effective before
+
+
+@pytest.fixture(scope="module")
+def tiny_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("tiny")
+    scaffold(str(root / "old"))
+    return root / "old", tiny(root / "new")
+
+
+def test_a_layer_applies_to_both_sides(cli: Run, tiny_pair: tuple[Path, Path], tmp_path: Path) -> None:
+    # With the claim rejected on both sides, the rule the new side drops fires on neither.
+    old, new = tiny_pair
+    layer = tmp_path / "reject.lp"
+    layer.write_text("rejected(exemptions_undermine).\n", encoding="utf-8")
+    args = ("--proposals", old / "proposals", "--scenarios", old / "scenarios")
+    assert cli("diff", old, new, *args).exit_code == 1
+    result = cli("diff", old, new, *args, "--layer", layer)
+    assert (result.exit_code, result.stdout) == (0, "No verdict changed.\n"), result.output
+
+
+def test_another_knowledge_base_is_shown_with_its_own_verdicts(
+    cli: Run, tiny_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from the repository (whose config names the Ukraine knowledge base): the labels are the new side's.
+    old, new = tiny_pair
+    monkeypatch.chdir(ROOT)
+    result = cli("diff", old, new, "--proposals", old / "proposals", "--scenarios", old / "scenarios")
+    assert result.exit_code == 1, result.output
+    assert summary(result.stdout) == ["  effective: no -> yes  (1 subject)"]
+    for word in ("credible", "risk", "precondition", "Russia"):
+        assert word not in result.stdout
+
+
+def test_a_scenario_invalid_under_the_new_kb_is_reported_not_fatal(
+    cli: Run, tiny_pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # The new side no longer has the value that a scenario sets: the file cannot be read under it.
+    old, _ = tiny_pair
+    new = tiny(tmp_path / "new")
+    schema = new / "facts" / "schema.lp"
+    text = schema.read_text(encoding="utf-8")
+    assert "value(exemptions, (none; few; many))." in text
+    schema.write_text(text.replace("(none; few; many)", "(none; few)"), encoding="utf-8")
+    result = cli("diff", old, new, "--proposals", old / "proposals", "--scenarios", old / "scenarios")
+    assert result.exit_code == 1, result.output
+    scenarios = old / "scenarios" / "example.yaml"
+    (subject,) = blocks(result.stdout)
+    assert subject == f"scenario file {scenarios}"
+    assert "invalid under the new knowledge base" in result.stdout
+    assert "'many' is not a value of exemptions" in result.stdout
+    assert result.stdout.rstrip().endswith("0 changed, 1 could not be compared.")
+
+
+# ---------------------------------------------------------------- a git revision
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=argmap", "-c", "user.email=argmap@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git checkout of `argmap init`'s knowledge base; the working tree drops the exemptions rule."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path_factory.mktemp("repo") / "project"
+    scaffold(str(root))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "the knowledge base")
+    tiny(root / "scratch")  # the new rule file, written over the committed one
+    shutil.copy(root / "scratch" / "rules" / "effectiveness.lp", root / "rules" / "effectiveness.lp")
+    shutil.rmtree(root / "scratch")
+    return root
+
+
+@pytest.mark.parametrize("where", [".", "rules", "scenarios"])
+def test_base_head_compares_the_working_tree_with_the_commit(
+    cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # The project config (argmap.toml) names the knowledge base, the proposals and the scenarios.
+    monkeypatch.chdir(repo / where)
+    result = cli("diff", "--base", "HEAD")
+    assert result.exit_code == 1, result.output
+    assert set(blocks(result.stdout)) == {f"scenario {repo / 'scenarios' / 'example.yaml'}::{MANY}"}
+    assert summary(result.stdout) == ["  effective: no -> yes  (1 subject)"]
+
+
+def test_base_head_with_kb_from_outside_the_project(
+    cli: Run, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No config here: --kb names the knowledge base, and its files at the revision are the base.
+    monkeypatch.chdir(tmp_path)
+    scenarios = repo / "scenarios"
+    result = cli("diff", "--base", "HEAD", "--kb", repo / "rules" / "main.lp", "--scenarios", scenarios)
+    assert result.exit_code == 1, result.output
+    assert set(blocks(result.stdout)) == {f"scenario {scenarios / 'example.yaml'}::{MANY}"}
+
+
+def test_base_head_as_json(cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = cli("diff", "--base", "HEAD", "--format", "json")
+    assert result.exit_code == 1, result.output
+    (item,) = json.loads(result.stdout)
+    assert item["subject"] == f"scenario {repo / 'scenarios' / 'example.yaml'}::{MANY}"
+    assert [(c["verdict"], c["before"], c["after"]) for c in item["changes"]] == [("effective", "no", "yes")]
+
+
+def test_base_head_with_a_layer_on_both_sides(cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "rejects.lp").write_text("rejected(exemptions_undermine).\n", encoding="utf-8")
+    git(repo, "add", "rejects.lp")
+    git(repo, "commit", "-q", "-m", "a layer")
+    monkeypatch.chdir(repo)
+    try:
+        result = cli("diff", "--base", "HEAD", "--layer", "rejects.lp")
+    finally:
+        git(repo, "rm", "-q", "rejects.lp")
+        git(repo, "commit", "-q", "-m", "no layer")
+    assert (result.exit_code, result.stdout) == (0, "No verdict changed.\n"), result.output
+
+
+def test_a_bad_revision_exits_2(cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = cli("diff", "--base", "no-such-revision-xyz")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("argmap: error: --base: cannot read revision 'no-such-revision-xyz'")
+    assert "expected a git revision" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_outside_a_checkout_base_exits_2(
+    cli: Run, tiny_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, _ = tiny_pair
+    monkeypatch.chdir(old)
+    result = cli("diff", "--base", "HEAD")
+    assert result.exit_code == 2
+    assert "not inside a git checkout" in result.stderr
 
 
 # ---------------------------------------------------------------- usage and input errors
@@ -197,78 +407,55 @@ def test_the_same_input_gives_the_same_bytes(kbs: dict[str, Path], changed: Resu
         (("a", "b", "c"), "two knowledge-base folders"),
         ((), "two knowledge-base folders"),
         (("--base", "HEAD", "a", "b"), "not both"),
+        (("--kb", "x.lp", "a", "b"), "--kb goes with --base"),
     ],
-    ids=["one-folder", "three-folders", "nothing", "base-and-folders"],
+    ids=["one-folder", "three-folders", "nothing", "base-and-folders", "kb-and-folders"],
 )
-def test_usage_errors_exit_2(args: tuple[str, ...], words: str) -> None:
-    result = run("diff", *args)
+def test_usage_errors_exit_2(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], words: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("diff", *args)
     assert result.exit_code == 2
     assert words in result.stderr
     assert result.stdout == ""
 
 
-def test_a_folder_without_a_knowledge_base_exits_2(kbs: dict[str, Path], tmp_path: Path) -> None:
-    result = run("diff", str(tmp_path), str(kbs["new"]), "--proposals", str(GG))
+def test_a_folder_without_a_knowledge_base_exits_2(cli: Run, kbs: dict[str, Path], tmp_path: Path) -> None:
+    result = cli("diff", tmp_path, kbs["new"], "--proposals", GG)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"argmap: {tmp_path}: error: no knowledge base here; expected a folder with rules/main.lp, or a .lp file\n"
+        f"argmap: {tmp_path}: error: no knowledge base here; "
+        "expected a folder with argmap.toml or rules/main.lp, or a .lp file\n"
     )
 
 
-def test_a_bad_revision_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = run("diff", "--base", "no-such-revision-xyz")
+def test_a_scenarios_path_that_does_not_exist_is_bad_input(cli: Run, kbs: dict[str, Path]) -> None:
+    result = cli("diff", kbs["old"], kbs["new"], "--scenarios", kbs["old"] / "typo")
     assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("argmap: error: --base: cannot read revision 'no-such-revision-xyz'")
-    assert "expected a git revision" in result.stderr
-    assert "Traceback" not in result.output
-
-
-def test_base_head_in_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The working tree may differ from HEAD: check the form of the report, not its content.
-    monkeypatch.chdir(ROOT)
-    result = run("diff", "--base", "HEAD")
-    assert result.exit_code in (0, 1), result.output
-    if result.exit_code == 0:
-        assert result.stdout == "No verdict changed.\n"
-    else:
-        assert re.search(r"\n\d+ changed, \d+ could not be compared\.\n$", "\n" + result.stdout)
-        assert blocks(result.stdout)
-        for subject in blocks(result.stdout):
-            assert subject.startswith(("proposal proposals/", "scenario tests/scenarios/"))
-
-
-def test_base_head_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = run("diff", "--base", "HEAD", "--format", "json", "--scenarios", "tests/scenarios/models.yaml")
-    assert result.exit_code in (0, 1), result.output
-    data = json.loads(result.stdout)
-    assert isinstance(data, list)
-    assert (result.exit_code == 1) == bool(data)
-    for item in data:
-        assert {"subject", "changes"} <= set(item)
-
-
-def test_base_head_from_a_subfolder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT / "tests")
-    result = run("diff", "--base", "HEAD", "--proposals", "../proposals", "--scenarios", "scenarios/models.yaml")
-    assert result.exit_code in (0, 1), result.stderr
+    assert "--scenarios: no such file or folder" in result.stderr
 
 
 # ---------------------------------------------------------------- the API
-def test_kb_from_folder(kbs: dict[str, Path]) -> None:
-    assert kbdiff.kb_from_folder(str(kbs["old"])) == [str(kbs["old"] / "rules" / "main.lp")]
-    main_lp = str(kbs["old"] / "rules" / "main.lp")
-    assert kbdiff.kb_from_folder(main_lp) == [main_lp]
+def test_kb_from_folder(kbs: dict[str, Path], tiny_pair: tuple[Path, Path]) -> None:
+    old = kbs["old"]
+    assert kb_from_folder(str(old)) == KnowledgeBase((str(old / "rules" / "main.lp"),), (), str(old))
+    main_lp = str(old / "rules" / "main.lp")
+    assert kb_from_folder(main_lp).files == (main_lp,)
+    assert kb_from_folder(str(old), ("layer.lp",)).layers == ("layer.lp",)
     with pytest.raises(argmap.InputError, match="no knowledge base here"):
-        kbdiff.kb_from_folder(str(kbs["old"] / "facts"))
+        kb_from_folder(str(old / "facts"))
+    # a folder with argmap.toml: its kb (and layers), the folder its root
+    scaffolded, _ = tiny_pair
+    assert kb_from_folder(str(scaffolded)) == KnowledgeBase(
+        (str(scaffolded / "rules" / "main.lp"),), (), str(scaffolded)
+    )
 
 
-def test_diff_api_names_each_subject(kbs: dict[str, Path]) -> None:
-    old = argmap.Argmap(kbdiff.kb_from_folder(str(kbs["old"])), trace=True)
-    new = argmap.Argmap(kbdiff.kb_from_folder(str(kbs["new"])), trace=True)
-    items = kbdiff.subjects(new, [str(ISRAEL), str(GG)], [str(kbs["small"])])
+def test_diff_api_names_each_subject(cli: Run, kbs: dict[str, Path]) -> None:
+    old = argmap.Argmap(kb_from_folder(str(kbs["old"])))
+    new = argmap.Argmap(kb_from_folder(str(kbs["new"])))
+    items = kbdiff.subjects(new.vocabulary, [str(ISRAEL), str(GG)], [str(kbs["small"])])
     assert [s.id for s in items] == [
         f"proposal {ISRAEL}",
         f"proposal {GG}",
@@ -279,31 +466,12 @@ def test_diff_api_names_each_subject(kbs: dict[str, Path]) -> None:
     assert items[2].proposal_path is None and items[2].inline is not None
     assert items[3].proposal_path == str(GG)
     assert items[4].changes
-    result = kbdiff.diff(old, new, items)
+    result = kbdiff.diff(old.traced, new.traced, items)
     assert [d.id for d in result] == [items[0].id, items[2].id, items[4].id]
     assert all(d.error is None for d in result)
-    assert kbdiff.diff(old, old, items) == []
-
-
-def test_a_scenario_invalid_under_the_new_kb_is_reported_not_fatal(kbs: dict[str, Path], tmp_path: Path) -> None:
-    new = copy_kb(tmp_path / "new")
-    schema = new / "facts" / "schema.lp"
-    text = schema.read_text(encoding="utf-8")
-    assert "trainers; monitors)" in text
-    schema.write_text(text.replace("trainers; monitors)", "trainers)"), encoding="utf-8")
-    cases = tmp_path / "monitors.yaml"
-    cases.write_text(
-        "scenarios:\n  - name: monitors\n    proposal:\n      title: T\n      source: S\n"
-        "      lead: european\n      guarantors: [uk]\n      western_contingent: monitors\n"
-        "    expect: {credible: false}\n",
-        encoding="utf-8",
-    )
-    result = run("diff", str(kbs["old"]), str(new), "--proposals", str(GG), "--scenarios", str(cases))
-    assert result.exit_code == 1, result.output
-    assert "invalid under the new knowledge base" in result.stdout
-
-
-def test_a_scenarios_path_that_does_not_exist_is_bad_input(kbs: dict[str, Path]) -> None:
-    result = run("diff", str(kbs["old"]), str(kbs["new"]), "--scenarios", str(kbs["old"] / "typo"))
-    assert result.exit_code == 2
-    assert "--scenarios: no such file or folder" in result.stderr
+    credible = next(c for c in result[0].changes if c.verdict == "credible")
+    assert (credible.before, credible.after) == ("no", "yes")
+    assert "contingent_needed" in set().union(*(n.claims() for n in credible.why_before))
+    assert "contingent_needed" not in set().union(*(n.claims() for n in credible.why_after))
+    assert kbdiff.diff(old.traced, old.traced, items) == []
+    assert new.diff(old, [str(ISRAEL)]) == result[:1]

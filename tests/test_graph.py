@@ -1,35 +1,31 @@
-"""The argument map: nodes and edges read off the rules, and the marks of a proposal's solve."""
+"""The argument map: nodes and edges read off the rules, and the marks of a proposal's judgement."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import argmap
-from argmap.engine import World
-from argmap.graph import REASONS, VERDICTS, ArgumentMap, argument_map
-from argmap.model import ALL, NONE, SOME
+from argmap.analysis.argument_map import REASONS, argument_map
+from argmap.model.argument_map import ArgumentMap
+from argmap.model.proposal import World
+from argmap.model.verdicts import ALL, NONE, SOME
 from helpers import ROOT, proposal_paths
 
 IDS = [p.stem for p in proposal_paths()]
+FEDERALIST = ROOT / "examples" / "federalist10"
 
 
 @pytest.fixture(scope="module")
-def traced() -> argmap.Argmap:
-    return argmap.Argmap(trace=True)
+def static(app: argmap.Argmap) -> ArgumentMap:
+    return argument_map(app.traced)
 
 
 @pytest.fixture(scope="module")
-def static(traced: argmap.Argmap) -> ArgumentMap:
-    return argument_map(traced.engine)
-
-
-@pytest.fixture(scope="module")
-def marked(traced: argmap.Argmap) -> dict[str, ArgumentMap]:
-    return {p.stem: argument_map(traced.engine, traced.load(str(p))) for p in proposal_paths()}
+def marked(app: argmap.Argmap) -> dict[str, ArgumentMap]:
+    return {p.stem: app.map(str(p)) for p in proposal_paths()}
 
 
 def edge(m: ArgumentMap, source: str, target: str) -> str | None:
@@ -45,16 +41,48 @@ def by_label(m: ArgumentMap, label: str) -> str:
     return found[0]
 
 
+def verdict_nodes(registry: argmap.Registry) -> dict[str, tuple[str, str | None]]:
+    """The verdict node ids the registry implies: (verdict, value) by id; a bool verdict's value is None."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for spec in registry:
+        if spec.kind == "bool":
+            out[f"verdict_{spec.name}"] = (spec.name, None)
+        else:
+            out.update({f"verdict_{spec.name}_{v}": (spec.name, v) for v in spec.values})
+    return out
+
+
 # ---------------------------------------------------------------- the static map
-def test_nodes_are_claims_verdicts_and_reason_carrying_conclusions(static: ArgumentMap) -> None:
+def test_nodes_are_claims_verdicts_and_reason_carrying_conclusions(app: argmap.Argmap, static: ArgumentMap) -> None:
     kinds = {n.kind for n in static.nodes}
     assert kinds == {"claim", "verdict", "reason"}
     heads = {re.match(r"[a-z_]+", n.atom).group(0) for n in static.nodes if n.kind != "claim"}  # type: ignore[union-attr]
-    assert heads == {name for name, _ in VERDICTS} | {name for name, _ in REASONS}
-    verdicts = {n.atom for n in static.nodes if n.kind == "verdict"}
-    assert {"consistent", "credible", "feasible_now", "precondition_met", "risk(low)", "risk(high)"} <= verdicts
-    # Helpers are collapsed: no node for feature/1, has/2, current_stance/4, missing/3, clash/5...
-    assert not [n for n in static.nodes if n.atom.startswith(("feature(", "has(", "current_stance(", "clash("))]
+    assert heads == set(app.registry.names) | {name for name, _ in REASONS}
+    # one verdict node per bool verdict, and per value of a level or set verdict
+    assert {n.id for n in static.nodes if n.kind == "verdict"} == set(verdict_nodes(app.registry))
+    # Helpers are collapsed: no node for feature/1, has/2, current_stance/4, obstacle/3, missing/3, clash/5...
+    helpers = ("feature(", "has(", "current_stance(", "obstacle(", "missing(", "clash(")
+    assert not [n for n in static.nodes if n.atom.startswith(helpers)]
+
+
+def test_groups_come_from_the_registry(app: argmap.Argmap, static: ArgumentMap) -> None:
+    registry = app.registry
+    expected = (
+        ("claims", "Claims"),
+        *((spec.name, spec.label[:1].upper() + spec.label[1:]) for spec in registry),
+        ("conflicts", "Conflicts"),
+        ("warnings", "Warnings"),
+        ("notes", "Notes"),
+        ("other", "Other conclusions"),
+    )
+    assert static.groups == expected
+    assert {n.group for n in static.nodes} <= {g for g, _ in expected}
+    assert [g for g, _ in static.drawn] == [g for g, _ in expected if any(n.group == g for n in static.nodes)]
+    for n in static.nodes:
+        if n.kind == "verdict":
+            assert n.group == re.match(r"[a-z_]+", n.atom).group(0)  # type: ignore[union-attr]
+        if n.atom.startswith("reason("):
+            assert n.group == n.atom[len("reason(") :].split(",")[0]
 
 
 def test_node_ids_are_unique_and_edges_join_nodes(static: ArgumentMap) -> None:
@@ -62,7 +90,7 @@ def test_node_ids_are_unique_and_edges_join_nodes(static: ArgumentMap) -> None:
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[A-Za-z0-9_]+", i) for i in ids)
     for e in static.edges:
-        assert e.source in ids and e.target in ids
+        assert e.source in ids and e.target in ids and e.source != e.target
         assert e.kind in ("support", "attack")
         assert e.rules, e
     assert len({(e.source, e.target, e.kind) for e in static.edges}) == len(static.edges)
@@ -79,11 +107,11 @@ def test_every_conclusion_names_rules_that_exist(static: ArgumentMap) -> None:
             assert text[int(line) - 1].strip(), where
 
 
-def test_claims_carry_paraphrase_and_quote(traced: argmap.Argmap, static: ArgumentMap) -> None:
+def test_claims_carry_paraphrase_and_quote(app: argmap.Argmap, static: ArgumentMap) -> None:
     claims = [n for n in static.nodes if n.kind == "claim"]
     assert len(claims) > 20
     for n in claims:
-        c = traced.claims[n.atom]
+        c = app.claims[n.atom]
         assert n.label == c.paraphrase and n.quote == c.quote and n.id == f"claim_{c.id}"
         assert c.record_only is None, "a record-only claim grounds no rule and is not drawn"
     # every claim node starts at least one edge
@@ -91,11 +119,26 @@ def test_claims_carry_paraphrase_and_quote(traced: argmap.Argmap, static: Argume
     assert all(n.id in sources for n in claims)
 
 
-def test_reason_nodes_are_labelled_with_the_rules_why_text(static: ArgumentMap) -> None:
+def test_reason_nodes_are_labelled_with_the_rules_text(static: ArgumentMap) -> None:
     node = static.node("reason_credible_con_eu_needs_us")
     assert node.label == "the guarantee has no US involvement, so it would look unconvincing to Russia"
     assert node.rules == ("rules/credibility.lp:12",)
     assert node.group == "credible"
+
+
+def test_no_label_shows_a_variable_or_a_template(static: ArgumentMap) -> None:
+    """A verdict with a variable (truncated(M)) is drawn once per declared value, which its label names."""
+    truncated = {n.atom: n.label for n in static.nodes if n.atom.startswith("truncated(")}
+    assert truncated == {
+        "truncated(israel)": "the proposal is a truncated version of the israel model",
+        "truncated(south_korea)": "the proposal is a truncated version of the south korea model",
+        "truncated(taiwan)": "the proposal is a truncated version of the taiwan model",
+        "truncated(west_germany)": "the proposal is a truncated version of the west germany model",
+    }
+    for n in static.nodes:
+        assert "{" not in n.label and not re.search(r"\bmodel M\b", n.label), n
+        if n.kind == "verdict":
+            assert not re.search(r"\b[A-Z]\b", n.atom), n
 
 
 def test_accepted_claim_in_a_body_supports_the_head(static: ArgumentMap) -> None:
@@ -112,35 +155,57 @@ def test_a_negated_literal_attacks_the_head(static: ArgumentMap) -> None:
             assert edge(static, n.id, "verdict_credible") == "attack", n.id
         if n.atom.startswith("reason(credible,pro,"):
             assert edge(static, n.id, "verdict_credible") is None, n.id
-    # risk_factor(high, ...) :- ..., not credible.
-    assert edge(static, "verdict_credible", "risk_factor_high_russia_resumes_war") == "attack"
+    # reason(risk, high, ...) :- ..., not credible.
+    assert edge(static, "verdict_credible", "reason_risk_high_russia_resumes_war") == "attack"
     # obstacle(russia, ...) :- not accepted(russia_no_veto), ...: the claim is a defeater.
-    assert edge(static, "claim_russia_no_veto", "obstacle_russia") == "attack"
+    assert edge(static, "claim_russia_no_veto", "reason_feasible_now_con_russia") == "attack"
     assert edge(static, "verdict_risk_high", "verdict_risk_low") == "attack"
+    # consistent :- not conflict(_, _, _).
+    for n in static.nodes:
+        if n.atom.startswith("conflict("):
+            assert edge(static, n.id, "verdict_consistent") == "attack", n.id
 
 
 def test_helpers_are_collapsed_to_the_claims_below_them(static: ArgumentMap) -> None:
     # obstacle(us, C, ...) :- ..., current_stance(us, us_participation, reluctant, C): the stance/5
-    # facts bind C, and stance_holds/5 has accepted(C) in its body.
+    # facts bind C, and the prelude's stance rules have accepted(C) in their body.
     reluctant = by_label(
         static,
-        "it needs the US to lead, send troops or sign a treaty alliance, and the US is reluctant to participate",
+        "the US is reluctant to participate, and the proposal needs it to lead, send troops or sign a treaty alliance",
     )
     assert {e.source for e in static.edges if e.target == reluctant} == {"claim_us_not_eager"}
     # truncated(M) :- missing(M, _, _); missing/3 reads model_element/3 facts and accepted(C).
-    assert edge(static, "claim_truncated_models", "verdict_truncated") == "support"
-    assert edge(static, "claim_korea_sofa_1966", "verdict_truncated") == "support"
+    assert edge(static, "claim_truncated_models", "verdict_truncated_south_korea") == "support"
+    assert edge(static, "claim_korea_sofa_1966", "verdict_truncated_south_korea") == "support"
+    assert edge(static, "claim_korea_sofa_1966", "verdict_truncated_israel") is None
 
 
-def test_a_head_bound_by_facts_is_one_node_per_fact(traced: argmap.Argmap, static: ArgumentMap) -> None:
-    # conflict(Id, B, W) :- clash(Id, ...), basis(Id, B, W): one node per basis/3 fact.
+def test_a_head_bound_by_facts_is_one_node_per_fact(app: argmap.Argmap, static: ArgumentMap) -> None:
+    # conflict(Id, B, W) :- clash(Id, ...), clash_basis(Id, B, W): one node per clash_basis/3 fact.
     conflicts = [n for n in static.nodes if n.atom.startswith("conflict(")]
-    assert len(conflicts) == len(traced.engine.facts("basis", 3))
-    assert all(edge(static, n.id, "verdict_consistent") == "attack" for n in conflicts)
+    assert len(conflicts) == len(app.traced.facts("clash_basis", 3))
+    assert {n.group for n in conflicts} == {"conflicts"}
+
+
+def test_a_reason_whose_text_a_helper_gives_is_one_node_per_helper_rule(
+    app: argmap.Argmap, static: ArgumentMap
+) -> None:
+    # reason(feasible_now, con, C, W) :- obstacle(_, C, W): a node per obstacle/3 rule, which it stands for
+    # (a pooled rule unpools into rules with one head: one node).
+    index = app.traced.index
+    obstacles = {index.rules[i].where for i, _ in index.heads("obstacle", 3)}
+    nodes = [n for n in static.nodes if n.atom.startswith("reason(feasible_now,con,")]
+    assert sorted(n.rules[1] for n in nodes) == sorted(obstacles)
+    assert all(edge(static, n.id, "verdict_feasible_now") == "attack" for n in nodes)  # not obstacle(_, _, _)
+    # warning(us_must_be_persuaded, ...) :- ..., obstacle(us, _, _): the US obstacles support it.
+    persuaded = "warning_us_must_be_persuaded_us_persuasion_slow"
+    us = {n.id for n in nodes if n.id.startswith("reason_feasible_now_con_us")}
+    assert len(us) == 5
+    assert {e.source for e in static.edges if e.target == persuaded} == us | {"claim_us_persuasion_slow"}
 
 
 def test_the_map_follows_layered_rules(tmp_path: Path) -> None:
-    """Nothing is drawn by hand: a rule added by another knowledge-base file appears with its edges."""
+    """Nothing is drawn by hand: a rule added by a layer appears with its edges."""
     extra = tmp_path / "extra.lp"
     extra.write_text(
         "helper_for_map_test :- accepted(nato_optimal).\n"
@@ -148,7 +213,7 @@ def test_the_map_follows_layered_rules(tmp_path: Path) -> None:
         "    accepted(cost_matters), helper_for_map_test, not feature(nato_membership).\n",
         encoding="utf-8",
     )
-    layered = argument_map(argmap.Argmap([str(ROOT / "rules" / "main.lp"), str(extra)]).engine)
+    layered = argmap.Argmap(layers=[str(extra)]).map()
     node = by_label(layered, "a rule added for this test")
     assert layered.node(node).rules[0].endswith("extra.lp:2")
     assert edge(layered, "claim_cost_matters", node) == "support"
@@ -162,31 +227,45 @@ def test_the_static_map_has_no_marks(static: ArgumentMap) -> None:
     assert all(e.fired is None for e in static.edges)
 
 
+def test_the_api_map_is_the_same_from_either_engine(app: argmap.Argmap, static: ArgumentMap) -> None:
+    assert app.map() == static
+
+
 def test_a_proposal_map_needs_a_traced_engine(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     with pytest.raises(ValueError, match="trace=True"):
         argument_map(app.engine, proposals["nato_membership"])
 
 
+def test_another_knowledge_base_is_mapped_by_its_own_verdicts() -> None:
+    """No group, title or node of the shipped knowledge base appears in another one's map."""
+    other = argmap.Argmap([str(FEDERALIST / "rules" / "main.lp")])
+    m = other.map(str(FEDERALIST / "proposals" / "extended_federal_republic.yaml"))
+    titles = dict(m.groups)
+    for spec in other.registry:
+        assert titles[spec.name] == spec.label[:1].upper() + spec.label[1:]
+    assert {n.id for n in m.nodes if n.kind == "verdict"} == set(verdict_nodes(other.registry))
+    shipped = {"credible", "consistent", "risk", "feasible_now", "precondition_met", "truncated"}
+    assert not shipped & {g for g, _ in m.groups}
+    verdict = other.check(str(FEDERALIST / "proposals" / "extended_federal_republic.yaml"))
+    for node_id, (name, value) in verdict_nodes(other.registry).items():
+        outcome = verdict[name]
+        assert m.node(node_id).holds == (outcome.truth if value is None else outcome.holds(value)), node_id
+
+
 # ---------------------------------------------------------------- a proposal's map
 @pytest.mark.parametrize("pid", IDS)
-def test_marks_agree_with_the_verdicts(traced: argmap.Argmap, marked: dict[str, ArgumentMap], pid: str) -> None:
+def test_marks_agree_with_the_verdicts(app: argmap.Argmap, marked: dict[str, ArgumentMap], pid: str) -> None:
+    """The map is marked from the one judging path, so it agrees with `check` (a roadmap included)."""
     m = marked[pid]
-    proposal = traced.load(str(ROOT / "proposals" / f"{pid}.yaml"))
-    v = traced.check(replace(proposal, phases=()))  # a roadmap is mapped as its final phase
-    for atom, holds in (
-        ("consistent", v.consistent),
-        ("credible", v.credible),
-        ("feasible_now", v.feasible_now),
-        ("precondition_met", v.precondition_met),
-    ):
-        assert m.node(f"verdict_{atom}").holds == holds, atom
-    for level in ("low", "medium", "high"):
-        expected = NONE if level not in v.risk else (ALL if v.risk == (level,) else SOME)
-        assert m.node(f"verdict_risk_{level}").holds == expected, level
-    # every reason the verdict gives is a node that holds, and the claim behind it supports it
+    v = app.check(str(ROOT / "proposals" / f"{pid}.yaml"))
+    assert m.proposal == v.proposal
+    for node_id, (name, value) in verdict_nodes(app.registry).items():
+        outcome = v[name]
+        assert m.node(node_id).holds == (outcome.truth if value is None else outcome.holds(value)), node_id
+    # every reason, conflict, warning and note the verdict gives is a node that holds
     held = {n.label for n in m.nodes if n.kind == "reason" and n.holds != NONE}
-    for r in v.reasons:
-        assert r.text in held, r
+    for item in (*v.reasons, *v.conflicts, *v.warnings, *v.notes):
+        assert item.text in held, item
     # a support edge fired only into a node that holds, and out of one that holds
     for e in m.edges:
         if e.fired and e.kind == "support":
@@ -209,6 +288,9 @@ def test_a_defeated_verdict_and_the_edges_that_fired(marked: dict[str, ArgumentM
     assert m.node("reason_credible_pro_eu_needs_us").holds == NONE
     assert not m.node("reason_credible_pro_eu_needs_us").defeated  # unsupported, not defeated
     assert m.node("verdict_risk_low").defeated  # risk(high) holds
+    # a reason that stands for a helper rule: its support fired through the helper's firing
+    assert ("claim_us_support_decisive", "reason_feasible_now_con_us_support_decisive_us", "support") in fired
+    assert ("reason_feasible_now_con_us_support_decisive_us", "verdict_feasible_now", "attack") in fired
 
 
 def test_a_credible_proposal(marked: dict[str, ArgumentMap]) -> None:
@@ -216,9 +298,9 @@ def test_a_credible_proposal(marked: dict[str, ArgumentMap]) -> None:
     assert m.node("verdict_credible").holds == ALL
     fired = {(e.source, e.target, e.kind) for e in m.edges if e.fired}
     assert ("verdict_consistent", "verdict_credible", "support") in fired
-    # `not credible` defeats the high-risk factor
-    assert m.node("risk_factor_high_russia_resumes_war").defeated
-    assert ("verdict_credible", "risk_factor_high_russia_resumes_war", "attack") in fired
+    # `not credible` defeats the high-risk reason
+    assert m.node("reason_risk_high_russia_resumes_war").defeated
+    assert ("verdict_credible", "reason_risk_high_russia_resumes_war", "attack") in fired
 
 
 def test_an_inconsistent_proposal_is_defeated_by_its_conflict(marked: dict[str, ArgumentMap]) -> None:
@@ -242,9 +324,17 @@ def test_the_helper_trace_marks_collapsed_edges(marked: dict[str, ArgumentMap]) 
     assert reluctant and all(e.fired for e in reluctant)
 
 
-def test_a_rejected_claim_does_not_hold_and_its_reasons_fall(traced: argmap.Argmap) -> None:
-    p = traced.load(str(ROOT / "proposals" / "european_reassurance_force.yaml"))
-    m = argument_map(traced.engine, p, World(rejected=("eu_needs_us",)))
+def test_a_roadmap_is_marked_with_its_roadmap_warnings(app: argmap.Argmap, marked: dict[str, ArgumentMap]) -> None:
+    """The roadmap rules' warnings hold on the map as `check` reports them (one judging path)."""
+    v = app.check(str(ROOT / "proposals" / "roadmap_neutral_then_nato.yaml"))
+    assert any(w.id.startswith("window(") for w in v.warnings)
+    m = marked["roadmap_neutral_then_nato"]
+    assert m.node("warning_window_russia_resumes_war").holds == ALL
+
+
+def test_a_rejected_claim_does_not_hold_and_its_reasons_fall(app: argmap.Argmap) -> None:
+    p = app.load(str(ROOT / "proposals" / "european_reassurance_force.yaml"))
+    m = argument_map(app.traced, p, World(rejected=("eu_needs_us",)))
     assert m.node("claim_eu_needs_us").holds == NONE
     assert m.node("reason_credible_con_eu_needs_us").holds == NONE
     assert m.node("claim_guaranteed_guarantees").holds == ALL

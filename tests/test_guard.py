@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from argmap.cli import main
-from argmap.errors import InputError
-from argmap.guard import probe
+from argmap.engine.guard import probe
+from argmap.engine.kbspec import KnowledgeBase
+from argmap.model.errors import InputError
+from cli_runner import run
 from helpers import PROPOSALS, RULES
+
+#: The real console script.
+ENTRY = "import sys; sys.argv[0] = 'argmap'; from argmap.cli import entry; entry()"
 
 PIGEONS = """
 % 13 pigeons, 12 holes: tiny to ground, very hard to refute.
@@ -21,7 +26,7 @@ pigeon(1..13). hole(1..12).
 
 
 def test_probe_accepts_the_real_knowledge_base() -> None:
-    probe([str(RULES / "main.lp")], seconds=60)
+    probe(KnowledgeBase((str(RULES / "main.lp"),)), timeout=60)
 
 
 @pytest.mark.parametrize(
@@ -33,28 +38,128 @@ def test_probe_names_the_rule_that_blows_up(tmp_path: Path, text: str, line: int
     bad = tmp_path / "bad.lp"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as err:
-        probe([str(bad)], seconds=2)
+        probe(KnowledgeBase((str(bad),)), timeout=2)
     assert err.value.line == line
     assert err.value.path is not None and err.value.path.endswith("bad.lp")
     assert "grounding did not finish within 2 s" in err.value.message
 
 
-def test_a_hard_solve_is_cut_by_timeout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["before", "after"], ids=["argmap --timeout", "check --timeout"])
+def test_a_hard_solve_is_cut_by_timeout(tmp_path: Path, where: str) -> None:
+    """--timeout given to argmap or, as users also type it, after the command name."""
     hard = tmp_path / "hard.lp"
     hard.write_text(PIGEONS, encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        [
-            "--timeout",
-            "1",
-            "check",
-            "--kb",
-            str(RULES / "main.lp"),
-            "--kb",
-            str(hard),
-            str(PROPOSALS / "guaranteed_guarantees.yaml"),
-        ],
-    )
+    args = ["--kb", RULES / "main.lp", "--kb", hard, PROPOSALS / "guaranteed_guarantees.yaml"]
+    if where == "before":
+        result = run("--timeout", "1", "check", *args)
+    else:
+        result = run("--timeout", "600", "check", "--timeout", "1", *args)  # the command's own wins
     assert result.exit_code == 2, result.output
     assert "solving did not finish within 1 s" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- the order of statements does not fool the probe
+#: Rule files whose statements, ground one by one in file order, would each look harmless.
+ORDERED = {
+    "recursion-through-a-later-fact": ("p(X) :- q(X).\nq(1).\nq(X+1) :- p(X).\n", 1),
+    "join-before-its-domain": ("blow(X, Y, Z) :- q(X), q(Y), q(Z).\nq(1..300).\n", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORDERED))
+def test_the_probe_grounds_in_dependency_order_not_file_order(tmp_path: Path, name: str) -> None:
+    """(The rule file alone: what the shipped knowledge base adds is tested above and in test_hostile.py.)"""
+    text, line = ORDERED[name]
+    bad = tmp_path / "r.lp"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        probe(KnowledgeBase((str(bad),)), timeout=1)
+    assert err.value.path is not None and err.value.path.endswith("r.lp"), err.value
+    assert err.value.line == line
+    assert "grounding did not finish within 1 s" in err.value.message
+
+
+def test_the_probe_grounds_what_tracing_adds(tmp_path: Path) -> None:
+    """Harmless for `check` (one atom), but `explain` records every one of its 9 million firings."""
+    rules = tmp_path / "pairs.lp"
+    rules.write_text("n(1..3000).\npp :- n(X), n(Y).\n", encoding="utf-8")
+    kb = KnowledgeBase((str(rules),))
+    probe(kb, timeout=5)  # untraced, it grounds at once
+    with pytest.raises(InputError) as err:
+        probe(kb, timeout=1, trace=True)
+    assert (err.value.line, err.value.message) == (
+        2,
+        "grounding did not finish within 1 s (at the rule pp :- n(X); n(Y).)",
+    )
+
+
+def test_the_time_argmap_needs_for_its_own_rules_is_not_the_users(tmp_path: Path) -> None:
+    """With the shipped knowledge base under a rule file, --timeout counts only the grounding the rule file
+    feeds: half a second is enough for a rule file that grounds at once, on a loaded machine too."""
+    extra = tmp_path / "extra.lp"
+    extra.write_text("extra_fact(1..10).\n", encoding="utf-8")
+    probe(KnowledgeBase((str(RULES / "main.lp"), str(extra))), timeout=0.5, trace=True)
+
+
+def test_a_probe_under_a_low_inherited_memory_limit_still_runs(tmp_path: Path) -> None:
+    """An inherited `ulimit -v` below the probe's own limit is kept, and a sound rule file still passes."""
+    extra = tmp_path / "extra.lp"
+    extra.write_text("extra_fact(1).\n", encoding="utf-8")
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, resource.RLIM_INFINITY))\n"
+        "from argmap.engine.guard import probe\n"
+        "from argmap.engine.kbspec import KnowledgeBase\n"
+        "probe(KnowledgeBase((sys.argv[1], sys.argv[2])), timeout=60)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(RULES / "main.lp"), str(extra)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_timeout_reaches_the_workers_of_a_parallel_check(tmp_path: Path) -> None:
+    """`check --jobs 2`: each worker bounds its solves by --timeout (the real console script)."""
+    hard = tmp_path / "hard.lp"
+    hard.write_text(PIGEONS, encoding="utf-8")
+    files = [PROPOSALS / "guaranteed_guarantees.yaml", PROPOSALS / "european_reassurance_force.yaml"]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            ENTRY,
+            "--timeout",
+            "2",
+            "check",
+            "-j",
+            "2",
+            "--kb",
+            RULES / "main.lp",
+            "--kb",
+            hard,
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2, done.stderr
+    for path, line in zip(files, lines, strict=True):
+        assert line.startswith(f"argmap: {path}: error: --timeout: solving did not finish within 2 s"), line
+
+
+def test_a_blowup_under_a_parallel_check_is_stopped_before_any_worker_grounds_it(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.lp"
+    slow.write_text("n(1..3000).\nnothing :- n(X), n(Y), n(Z), X + Y + Z < 0.\n", encoding="utf-8")
+    files = [PROPOSALS / "guaranteed_guarantees.yaml", PROPOSALS / "european_reassurance_force.yaml"]
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, "--timeout", "1", "check", "-j", "2", "--kb", slow, *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "grounding did not finish within 1 s" in done.stderr, done.stderr

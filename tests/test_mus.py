@@ -5,7 +5,7 @@ proposal fixed (absent components stay absent, the world is the article's) and
 leaves the proposal's *other* settings free: a set conflicts when no choice of
 the remaining settings makes the proposal consistent.  Two checks follow:
 
-* the engine's own semantics, through ``require_consistent`` (lp/support.lp):
+* the engine's own semantics, through ``require_coherent`` (lp/support.lp):
   each set is unsatisfiable and each proper subset is satisfiable;
 * an independent one, with Argmap.check on a Proposal built from a subset
   (where a dropped setting is simply absent): every minimal inconsistent
@@ -25,8 +25,8 @@ import pytest
 
 import argmap
 from argmap import Proposal
-from argmap.model import Setting
-from argmap.mus import minimal_conflicts
+from argmap.analysis.mus import minimal_conflicts
+from argmap.model.proposal import Setting
 
 
 def proposal(**components: str | list[str]) -> Proposal:
@@ -59,13 +59,13 @@ def unsatisfiable(app: argmap.Argmap, p: Proposal, subset: tuple[Setting, ...]) 
     fn = clingo.Function
     chosen = [engine.literal("set", fn(k), fn(v)) for k, v in subset]
     free = {engine.literal("set", fn(k), fn(v)) for k, v in p.settings if (k, v) not in subset}
-    assumptions = engine.complete([*chosen, engine.literal("require_consistent")])
+    assumptions = engine.complete([*chosen, engine.literal("require_coherent")])
     return not engine.solve_raw([lit for lit in assumptions if abs(lit) not in free], [])
 
 
 def inconsistent(app: argmap.Argmap, p: Proposal, subset: tuple[Setting, ...]) -> bool:
     """The plain reading: a proposal with only these settings is inconsistent."""
-    return app.check(replace(p, settings=tuple(sorted(subset)))).consistent == "none"
+    return app.check(replace(p, settings=tuple(sorted(subset))))["consistent"].truth == "none"
 
 
 def minimal_inconsistent_subsets(app: argmap.Argmap, p: Proposal) -> list[tuple[Setting, ...]]:
@@ -95,7 +95,7 @@ def test_the_examples(
 ) -> None:
     p = proposals[pid]
     assert minimal_conflicts(app.engine, p) == expected
-    assert (app.check(p).consistent == "none") == bool(expected)
+    assert (app.check(p)["consistent"].truth == "none") == bool(expected)
     for conflict in expected:
         assert unsatisfiable(app, p, conflict)
         assert inconsistent(app, p, conflict)
@@ -135,10 +135,10 @@ def test_removing_one_setting_of_each_conflict_makes_it_consistent(
     app: argmap.Argmap, several: list[tuple[Setting, ...]]
 ) -> None:
     # Completeness from the other side: a conflict mus.py missed would survive every such removal.
-    assert app.check(SEVERAL).consistent == "none"
+    assert app.check(SEVERAL)["consistent"].truth == "none"
     for hitting in itertools.product(*several):
         kept = tuple(s for s in SEVERAL.settings if s not in hitting)
-        assert app.check(replace(SEVERAL, settings=kept)).consistent == "all", hitting
+        assert app.check(replace(SEVERAL, settings=kept))["consistent"].truth == "all", hitting
 
 
 def test_the_order_of_settings_does_not_matter(app: argmap.Argmap, several: list[tuple[Setting, ...]]) -> None:
@@ -151,7 +151,7 @@ def test_the_world_stays_as_it_is(app: argmap.Argmap, several: list[tuple[Settin
     before = app.check(SEVERAL)
     minimal_conflicts(app.engine, SEVERAL)
     assert app.check(SEVERAL) == before
-    assert app.check(replace(SEVERAL, settings=(("lead", "us"), ("us_role", "backstop")))).consistent == "all"
+    assert app.check(replace(SEVERAL, settings=(("lead", "us"), ("us_role", "backstop"))))["consistent"].truth == "all"
 
 
 # ---------------------------------------------------------------- where the two readings differ

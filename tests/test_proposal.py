@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import argmap
+from argmap.io.proposals import load_proposal
 from helpers import PROPOSALS
 
 BASE = "title: A test proposal\nsource: written for the test suite\n"
@@ -71,6 +72,33 @@ BAD = [
     ("open_unknown_component", BASE + "open: [us_rol]\n", "'us_rol' is not a component key", 3, "open", "us_role"),
     ("open_and_set", BASE + "lead: us\nopen: [lead]\n", "'lead' is both set and left open", 4, "open", None),
     ("open_twice", BASE + "open: [lead, lead]\n", "'lead' is listed twice", 3, "open", None),
+    (
+        "open_mapping_unknown_component",
+        BASE + "open: {us_rol: [backstop]}\n",
+        "'us_rol' is not a component key",
+        3,
+        "open",
+        "us_role",
+    ),
+    (
+        "open_mapping_bad_value",
+        BASE + "open:\n  us_role: [backstp]\n",
+        "'backstp' is not a value of us_role",
+        4,
+        "open.us_role",
+        "backstop",
+    ),
+    ("open_mapping_no_values", BASE + "open:\n  us_role: []\n", "no values to choose from", 4, "open.us_role", None),
+    (
+        "open_flag_not_a_bool",
+        BASE + "open:\n  air_defence: [maybe]\n",
+        "is not true or false",
+        4,
+        "open.air_defence",
+        None,
+    ),
+    ("date_not_a_date", BASE + "date: yesterday\n", "'yesterday' is not a date", 3, "date", None),
+    ("date_not_on_the_calendar", BASE + "date: 2025-02-30\n", "day is out of range for month", 3, None, None),
     (
         "duplicate_key",
         BASE + "lead: european\nguarantors: [uk]\nlead: us\n",
@@ -200,6 +228,28 @@ def test_a_valid_proposal_reads_back(app: argmap.Argmap, tmp_path: Path) -> None
     assert p.source == "written for the test suite"
 
 
+def test_open_may_narrow_an_aspect_to_some_values(app: argmap.Argmap, tmp_path: Path) -> None:
+    text = BASE + "lead: us\nopen:\n  us_role: [backstop, intelligence]\n  air_defence: [true]\n  timing: all\n"
+    p = app.load(str(write(tmp_path, text)))
+    assert p.open == ("air_defence", "timing", "us_role")
+    assert p.open_values == (("air_defence", "true"), ("us_role", "backstop"), ("us_role", "intelligence"))
+
+
+def test_a_date_reads_the_stances_of_that_day(app: argmap.Argmap, tmp_path: Path) -> None:
+    p = app.load(str(write(tmp_path, BASE + "date: 2025-02-28\n")))
+    assert p.date == 20250228
+    assert app.load(str(write(tmp_path, BASE, "undated.yaml"))).date is None
+
+
+def test_a_date_in_a_knowledge_base_without_stances_is_an_input_error(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(tmp_path, BASE + "date: 2025-02-28\n")
+    without = dataclasses.replace(app.vocabulary, parts=app.vocabulary.parts - {"stances"})
+    with pytest.raises(argmap.InputError, match="records no stances") as info:
+        load_proposal(str(path), without)
+    assert (info.value.key, info.value.line) == ("date", 3)
+    assert "stance/5" in str(info.value.expected)
+
+
 def test_id_key_overrides_the_file_name(app: argmap.Argmap, tmp_path: Path) -> None:
     p = app.load(str(write(tmp_path, BASE + "id: plan_b\n", "plan.yaml")))
     assert p.id == "plan_b"
@@ -272,7 +322,7 @@ def test_asp_in_notes_is_inert(app: argmap.Argmap, tmp_path: Path, extra: str) -
     noisy = app.load(str(write(tmp_path, BASE + body + extra, "noisy.yaml")))
     assert noisy.notes and ("credible" in noisy.notes)
     before, after = app.check(plain), app.check(noisy)
-    assert before.credible == "none"
+    assert before["credible"].truth == "none"
     assert _verdict_fields(after) == _verdict_fields(before)
 
 

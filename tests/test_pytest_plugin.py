@@ -1,16 +1,21 @@
 """The pytest plugin (argmap.pytest_plugin): scenario files in a `scenarios` folder become test items.
 
-Each test builds a small project with `pytester` and runs pytest in a subprocess,
-where the plugin is loaded through the installed package's `pytest11` entry point.
+Each test builds a small project with `pytester` and runs pytest on it in this
+process (the inner run loads the plugin through the installed package's
+`pytest11` entry point, as a fresh process would); one test runs it in a
+subprocess, where loading it that way is the point.
 """
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import argmap
 from helpers import PROPOSALS, RULES
 
 pytest_plugins = ["pytester"]
@@ -42,7 +47,25 @@ QUIET = ("-p", "no:hypothesispytest", "-p", "no:benchmark")
 
 
 def runpytest(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(*QUIET, *args)
+    return pytester.runpytest_inprocess(*QUIET, *args)
+
+
+@pytest.fixture(autouse=True)
+def grounded_once(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inner run on the shipped knowledge base judges on the session's engines instead of grounding its own;
+    another knowledge base is grounded as usual, less the child process that first probes it (tested in
+    test_guard.py; here its files are only read).  A subprocess run is left alone."""
+    api = importlib.import_module("argmap.api")
+    build = api.Argmap._engine
+    shipped = {False: app.engine, True: app.traced}  # grounded now, before _engine is replaced
+
+    def engine(self: argmap.Argmap, **kw: Any) -> Any:
+        if self.kb.is_shipped and self.timeout is None and set(kw) <= {"trace"}:
+            return shipped[bool(kw.get("trace"))]
+        return build(self, **kw)
+
+    monkeypatch.setattr(api.Argmap, "_engine", engine)
+    monkeypatch.setattr(importlib.import_module("argmap.engine.guard"), "probe", lambda kb, **_: kb.sources())
 
 
 def write(path: Path, text: str) -> Path:
@@ -58,8 +81,8 @@ def project(pytester: pytest.Pytester) -> Path:
     return root
 
 
-def test_cases_are_collected_and_run(pytester: pytest.Pytester, project: Path) -> None:
-    result = runpytest(pytester, "-v")
+def test_cases_are_collected_and_run_in_a_fresh_process(pytester: pytest.Pytester, project: Path) -> None:
+    result = pytester.runpytest_subprocess(*QUIET, "-v")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["plugins:*argmap-*"])  # loaded through the pytest11 entry point
     result.stdout.fnmatch_lines(
@@ -85,7 +108,7 @@ def test_a_failure_shows_expected_beside_actual(pytester: pytest.Pytester, proje
     result.stdout.fnmatch_lines(["*Why credible is false:*", "*[eu_needs_us]*"])
     text = result.stdout.str()
     assert "Traceback" not in text
-    assert "argmap/testing.py" not in text  # no Python frames from argmap itself
+    assert "argmap/analysis/testing.py" not in text and "src/argmap/" not in text  # no Python frames from argmap
 
 
 def test_only_yaml_in_a_scenarios_folder_is_collected(pytester: pytest.Pytester, project: Path) -> None:
@@ -164,15 +187,36 @@ def test_a_malformed_file_is_a_collection_error_naming_file_and_line(pytester: p
         ["*scenarios/bad.yaml:5:7: error: credibel: unknown key in expect;*did you mean 'credible'?"]
     )
     assert "Traceback" not in text
-    assert "src/argmap/" not in text and "argmap/scenarios.py" not in text
+    assert "src/argmap/" not in text and "argmap/io/scenarios.py" not in text
     # The other files still run when collection errors are allowed.
     more = runpytest(pytester, "--continue-on-collection-errors")
     more.assert_outcomes(passed=1, failed=1, errors=1)
 
 
-def test_argmap_kb_chooses_another_knowledge_base(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    # A layer that rejects the claims by which a European-only force fails: the failing case passes.
-    layer = write(tmp_path / "layer.lp", "rejected(eu_needs_us). rejected(guaranteed_guarantees).\n")
+#: A layer that rejects the claims by which a European-only force fails: with it, the failing case passes.
+LAYER = "rejected(eu_needs_us). rejected(guaranteed_guarantees).\n"
+
+
+def test_argmap_kb_and_argmap_layer_choose_another_knowledge_base(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    layer = write(tmp_path / "layer.lp", LAYER)
     write(pytester.path / "scenarios" / "cases.yaml", CASES)
-    result = runpytest(pytester, "--argmap-kb", str(RULES / "main.lp"), "--argmap-kb", str(layer))
+    result = runpytest(pytester, "--argmap-kb", str(RULES / "main.lp"), "--argmap-layer", str(layer))
     result.assert_outcomes(passed=2)
+
+
+def test_the_project_config_names_the_knowledge_base(pytester: pytest.Pytester) -> None:
+    # The config above the scenario file adds the layer; the case that fails on the shipped knowledge base passes.
+    write(pytester.path / "project" / "layer.lp", LAYER)
+    write(pytester.path / "project" / "argmap.toml", 'layers = ["layer.lp"]\n')
+    write(pytester.path / "project" / "scenarios" / "cases.yaml", CASES)
+    # A scenario file outside the project is judged on the shipped knowledge base: its failing case fails.
+    write(pytester.path / "scenarios" / "cases.yaml", CASES)
+    result = runpytest(pytester, "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "project/scenarios/cases.yaml::a European force is credible PASSED*",
+            "scenarios/cases.yaml::a European force is credible FAILED*",
+        ],
+        consecutive=False,
+    )

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 import argmap
-import argmap.cli.graph  # (registers `map` and `report` on main)
-from argmap import render_graph
+from argmap.analysis.argument_map import argument_map
 from argmap.cli import main
-from argmap.graph import ArgumentMap, argument_map
+from argmap.model.argument_map import ArgumentMap, MapEdge, MapNode
+from argmap.render import graph as render_graph
 from helpers import ROOT
 
 GOLDEN_PROPOSAL = "european_reassurance_force"
@@ -31,22 +31,27 @@ HOSTILE = 'A "quoted" \\ title <script>x</script> [t]: s #tag {a: b} // c --> d;
 
 
 @pytest.fixture(scope="module")
-def traced() -> argmap.Argmap:
-    return argmap.Argmap(trace=True)
+def maps(app: argmap.Argmap) -> dict[str, ArgumentMap]:
+    proposal = app.load(str(ROOT / "proposals" / f"{GOLDEN_PROPOSAL}.yaml"))
+    return {"static": argument_map(app.traced), GOLDEN_PROPOSAL: argument_map(app.traced, proposal)}
 
 
 @pytest.fixture(scope="module")
-def maps(traced: argmap.Argmap) -> dict[str, ArgumentMap]:
-    proposal = traced.load(str(ROOT / "proposals" / f"{GOLDEN_PROPOSAL}.yaml"))
-    return {"static": argument_map(traced.engine), GOLDEN_PROPOSAL: argument_map(traced.engine, proposal)}
-
-
-@pytest.fixture(scope="module")
-def hostile(traced: argmap.Argmap, tmp_path_factory: pytest.TempPathFactory) -> ArgumentMap:
+def hostile(app: argmap.Argmap, tmp_path_factory: pytest.TempPathFactory) -> ArgumentMap:
     """A proposal whose title holds every special character of every format."""
     path = tmp_path_factory.mktemp("hostile") / "hostile.yaml"
     path.write_text(f"title: {json.dumps(HOSTILE)}\nsource: test\nus_role: backstop\n", encoding="utf-8")
-    return argument_map(traced.engine, traced.load(str(path)))
+    return argument_map(app.traced, app.load(str(path)))
+
+
+def hand_made(group: str, title: str) -> ArgumentMap:
+    """A map built by hand: renderers need nothing but the map (its groups and titles included)."""
+    nodes = (
+        MapNode("claim_a", "claim", "claims", "A claim", "a", claim="a", quote="the words"),
+        MapNode("verdict_v", "verdict", group, "the verdict holds", "v", ("kb.lp:3",)),
+    )
+    edges = (MapEdge("claim_a", "verdict_v", "support", ("kb.lp:3",)),)
+    return ArgumentMap(nodes, edges, (("claims", "Claims"), (group, title), ("other", "Other conclusions")))
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -58,6 +63,30 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 @pytest.mark.parametrize("which", ["static", GOLDEN_PROPOSAL])
 def test_golden(maps: dict[str, ArgumentMap], golden: Callable[[str, str], None], which: str, fmt: str) -> None:
     golden(f"map/{which}.{GOLDEN_SUFFIX[fmt]}", render_graph.render(maps[which], fmt))
+
+
+def test_groups_and_titles_come_with_the_map(maps: dict[str, ArgumentMap]) -> None:
+    """Each format draws the map's own groups under their titles (the registry's labels), in order."""
+    m = maps["static"]
+    titles = [title for _, title in m.drawn]
+    assert len(titles) > 3
+    dot, mermaid, argdown = render_graph.to_dot(m), render_graph.to_mermaid(m), render_graph.to_argdown(m)
+    assert [line.split('"')[1] for line in dot.splitlines() if line.startswith('    graph [label="')] == titles
+    assert [line.split('"')[1] for line in mermaid.splitlines() if line.startswith("  subgraph ")] == titles
+    assert [line[2:] for line in argdown.splitlines() if line.startswith("# ")] == [
+        render_graph.argdown_text(t) for t in titles
+    ]
+
+
+def test_a_group_id_that_is_no_identifier_is_quoted_or_made_safe() -> None:
+    """clingo allows a prime in a name (``risk'``); DOT and Mermaid ids do not."""
+    m = hand_made("risk'", "Risk, revised")
+    assert 'subgraph "cluster_risk\'" {' in render_graph.to_dot(m)
+    mermaid = render_graph.to_mermaid(m)
+    assert '  subgraph group_risk_["Risk, revised"]' in mermaid and mermaid_problems(mermaid) == []
+    assert "# Risk, revised" in render_graph.to_argdown(m)
+    if HAS_DOT:
+        ET.fromstring(render_graph.to_svg(m))
 
 
 def test_the_command_prints_what_the_api_renders(maps: dict[str, ArgumentMap]) -> None:
@@ -360,6 +389,16 @@ def test_svg_is_dot_laid_out(maps: dict[str, ArgumentMap], tmp_path: Path) -> No
     titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
     assert {n.id for n in maps[GOLDEN_PROPOSAL].nodes} <= titles
     assert out.read_text(encoding="utf-8") == render_graph.to_svg(maps[GOLDEN_PROPOSAL])
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed (apt-get install graphviz)")
+def test_another_knowledge_base_s_map_lays_out() -> None:
+    """Graphviz 2.43 cannot route this map with claims and verdicts pinned to their columns
+    ("triangulation failed"); to_svg lays it out without the pins instead of failing."""
+    m = argmap.Argmap([str(ROOT / "examples" / "federalist10" / "rules" / "main.lp")]).map()
+    root = ET.fromstring(render_graph.to_svg(m))
+    titles = {t.text for t in root.iter("{http://www.w3.org/2000/svg}title")}
+    assert {n.id for n in m.nodes} <= titles
 
 
 def test_svg_without_dot_exits_2_and_says_how_to_install(tmp_path: Path) -> None:

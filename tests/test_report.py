@@ -23,20 +23,17 @@ import pytest
 from click.testing import CliRunner
 
 import argmap
-import argmap.cli.graph  # (registers `map` and `report` on main)
+from argmap.analysis.report import MAX_REMOVALS, build_report
 from argmap.cli import main
-from argmap.model import ALL
-from argmap.report import MAX_REMOVALS, Report, build_report, inline_svg, report_html
+from argmap.model.report import Report
+from argmap.model.verdicts import SOME
+from argmap.render.html import heading, inline_svg, outcome_class, report_html
 from helpers import ROOT
 
-PROPOSALS = ("european_reassurance_force", "guaranteed_guarantees", "taiwan_style_law")
+PROPOSALS = ("european_reassurance_force", "guaranteed_guarantees", "taiwan_style_law", "roadmap_neutral_then_nato")
+FEDERALIST = ROOT / "examples" / "federalist10"
 HOSTILE_TITLE = '<script>alert("x")</script> & <b>bold</b> see https://example.org/?a=1&b=2'
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
-
-
-@pytest.fixture(scope="module")
-def traced() -> argmap.Argmap:
-    return argmap.Argmap(trace=True)
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +48,9 @@ def hostile_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(traced: argmap.Argmap, hostile_path: Path) -> Report:
+def built(app: argmap.Argmap, hostile_path: Path) -> Report:
     paths = [str(ROOT / "proposals" / f"{p}.yaml") for p in PROPOSALS] + [str(hostile_path)]
-    return build_report(traced.engine, traced.load_all(paths))
+    return app.report(paths)
 
 
 @pytest.fixture(scope="module")
@@ -95,25 +92,84 @@ def test_one_row_per_proposal_and_one_section_each(page: str, built: Report) -> 
     assert sections == [f"p-{i}" for i in ids]
 
 
+def section(page: str, pid: str) -> str:
+    """The HTML of one proposal's section."""
+    start = page.index(f'<section class="proposal" id="p-{pid}">')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_verdict_columns_are_the_registry_s_verdicts(page: str, built: Report) -> None:
+    registry = built.vocabulary.registry
+    head = page[page.index('<table class="verdicts">') : page.index("</thead>")]
+    assert re.findall(r'<th scope="col">([^<]*)</th>', head) == ["proposal", *(spec.label for spec in registry)]
+    for item in built.proposals:
+        row = page[page.index(f'<tr data-proposal="{item.verdict.proposal.id}">') :]
+        cells = re.findall(r"<td( class=\"(\w+)\")?>([^<]*)</td>", row[: row.index("</tr>")])
+        expected = [(outcome_class(o), o.text()) for o in item.verdict.outcomes]
+        assert [(cls, text) for _, cls, text in cells] == expected
+
+
+def test_cells_are_good_some_or_bad(built: Report) -> None:
+    by_id = {i.verdict.proposal.id: i.verdict for i in built.proposals}
+    good = by_id["guaranteed_guarantees"]
+    assert all(outcome_class(o) == "good" for o in good.outcomes)
+    bad = by_id["european_reassurance_force"]
+    assert {o.name for o in bad.outcomes if outcome_class(o) == "bad"} == {o.name for o in bad.outcomes if not o.good}
+    open_one = by_id["taiwan_style_law"]
+    for o in open_one.outcomes:
+        if o.spec.kind == "bool" and o.truth == SOME:
+            assert outcome_class(o) == "some"
+
+
 def test_reasons_come_with_their_quotes(page: str, built: Report) -> None:
     text = "".join(parse(page).text)
+    claims = built.vocabulary.claims
     for item in built.proposals:
-        for r in item.verdict.reasons:
+        for r in (*item.verdict.reasons, *item.verdict.warnings, *item.verdict.notes):
             assert r.text in text
-            claim = built.claims.get(r.basis)
+            claim = claims.get(r.basis)
             if claim is not None:
-                assert claim.quote in text
+                assert claim.quote in text and f"[{r.basis}]" in text
 
 
-def test_conflicts_are_listed(traced: argmap.Argmap) -> None:
-    p = traced.load(str(ROOT / "proposals" / "neutral_yet_nato.yaml"))
-    page = report_html(build_report(traced.engine, [p]))
+def test_reasons_are_grouped_under_the_registry_s_headings(page: str, built: Report) -> None:
+    registry = built.vocabulary.registry
+    for item in built.proposals:
+        html_text = section(page, item.verdict.proposal.id)
+        headings = re.findall(r"<h4>([^<]*)</h4>", html_text)
+        expected = list(
+            dict.fromkeys(heading(registry.get(r.verdict), r.verdict, r.effect) for r in item.verdict.reasons)
+        )
+        assert [h.replace("&#x27;", "'") for h in headings] == expected
+    # a declared heading, and one whose {value} reads the effect (the member of a set verdict)
+    assert "<h4>Risk of renewed war: high because</h4>" in page
+    assert "<h4>A truncated version of the south_korea model, because</h4>" in page
+    assert "{value}" not in page
+
+
+def test_conflicts_are_listed(app: argmap.Argmap) -> None:
+    page = report_html(app.report([str(ROOT / "proposals" / "neutral_yet_nato.yaml")]))
     assert "<h3>Conflicts</h3>" in page
     assert "permanent neutrality cannot stand beside NATO membership" in page
+    assert "<code>(nato_path=irreversible_path, neutrality=permanent)</code>" in page
+
+
+def test_a_roadmap_shows_its_phases_and_notes(page: str, built: Report) -> None:
+    item = next(i for i in built.proposals if i.verdict.phases)
+    html_text = section(page, item.verdict.proposal.id)
+    assert "<h3>Roadmap</h3>" in html_text and "<h3>Notes</h3>" in html_text
+    table = html_text[html_text.index('<table class="phases">') :]
+    rows = re.findall(r'<tr><th scope="row">\d+\. ([^<]*)</th><td>([^<]*)</td>', table)
+    timings = built.vocabulary.timings
+    assert rows == [(pv.phase.name, timings[pv.phase.timing].describe(pv.phase.offset)) for pv in item.verdict.phases]
+    # two warnings with one text (about different phases) are told apart by their ids
+    window = [w for w in item.verdict.warnings if w.id.startswith("window(")]
+    assert len(window) == 2 and all(f"<code>{w.id}</code>" in html_text for w in window)
 
 
 def test_whatifs_follow_the_general_rule(built: Report) -> None:
     by_id = {i.verdict.proposal.id: i for i in built.proposals}
+    gates = built.vocabulary.registry.gates
     for item in built.proposals:
         removals = [w for w in item.whatifs if w.why == "removal"]
         assert len(removals) <= MAX_REMOVALS
@@ -121,25 +177,43 @@ def test_whatifs_follow_the_general_rule(built: Report) -> None:
         for w in removals:
             assert w.flips and w.change.startswith("unset ") and w.change.split()[1] in set_keys
         repairs = [w for w in item.whatifs if w.why == "repair"]
-        assert len(repairs) == (0 if item.verdict.credible == ALL else 1)
+        assert len(repairs) == (0 if item.verdict.ok else 1)
         for w in repairs:
-            assert w.after.credible == ALL
-            assert any(f.field == "credible" for f in w.flips)
+            assert w.after.ok
+            assert tuple(g.verdict for g in w.goals) == gates
+            assert {f.verdict for f in w.flips} >= {o.name for o in item.verdict.outcomes if o.spec.gate and not o.good}
     assert not [w for w in by_id["guaranteed_guarantees"].whatifs if w.why == "repair"]
+    assert "smallest change for consistent and credible" in report_html(built)
 
 
 def test_each_proposal_has_its_marked_map(built: Report, page: str) -> None:
     for n, item in enumerate(built.proposals, 1):
         assert item.map.proposal == item.verdict.proposal
-        if item.svg is not None:
+        assert any(node.holds is not None for node in item.map.nodes)
+        if shutil.which("dot"):
             assert f'id="m{n}-graph0"' in page
     if shutil.which("dot"):
         assert page.count("<svg ") == len(built.proposals)
 
 
-def test_the_report_is_deterministic(traced: argmap.Argmap, built: Report, page: str) -> None:
-    again = build_report(traced.engine, [item.verdict.proposal for item in built.proposals])
+def test_the_report_is_deterministic(app: argmap.Argmap, built: Report, page: str) -> None:
+    again = build_report(app.traced, app.repairer, [item.verdict.proposal for item in built.proposals])
     assert report_html(again) == page
+
+
+def test_another_knowledge_base_reports_its_own_verdicts() -> None:
+    """Columns, words and headings are the other knowledge base's; no word of the shipped one appears."""
+    other = argmap.Argmap([str(FEDERALIST / "rules" / "main.lp")])
+    page = report_html(other.report(other.load_all([str(FEDERALIST / "proposals")])))
+    head = page[page.index('<table class="verdicts">') : page.index("</thead>")]
+    assert re.findall(r'<th scope="col">([^<]*)</th>', head)[1:] == [spec.label for spec in other.registry]
+    for word in ("credible", "feasible now", "precondition", "truncated", "Ukraine", "Russia", "NATO"):
+        assert word not in page, word
+
+
+def test_no_proposal_is_refused(app: argmap.Argmap) -> None:
+    with pytest.raises(argmap.InputError, match="no proposal"):
+        build_report(app.traced, app.repairer, [])
 
 
 # ---------------------------------------------------------------- self-contained and escaped
@@ -172,6 +246,25 @@ def test_user_strings_are_escaped(page: str) -> None:
     assert HOSTILE_TITLE in "".join(parse(page).text)
 
 
+def test_strings_the_knowledge_base_declares_are_escaped_too(tmp_path: Path) -> None:
+    """A verdict's label, a heading and a reason's text are the knowledge base's: escaped like the rest."""
+    layer = tmp_path / "hostile.lp"
+    layer.write_text(
+        'verdict(odd, bool, "<i>odd</i> & \\"label\\"").\n'
+        'verdict_heading(odd, pro, "<b>For</b> odd").\n'
+        "odd :- accepted(nato_optimal).\n"
+        'reason(odd, pro, nato_optimal, "<script>bad()</script>") :- accepted(nato_optimal).\n'
+        "#show odd/0.\n",
+        encoding="utf-8",
+    )
+    app = argmap.Argmap(layers=[str(layer)])
+    page = report_html(app.report([str(ROOT / "proposals" / "nato_membership.yaml")]))
+    assert "<i>odd</i>" not in page and "<b>For</b>" not in page and "<script>" not in page
+    assert '<th scope="col">&lt;i&gt;odd&lt;/i&gt; &amp; &quot;label&quot;</th>' in page
+    assert "<h4>&lt;b&gt;For&lt;/b&gt; odd</h4>" in page
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in page
+
+
 def test_inline_svg_drops_the_prolog_and_namespaces() -> None:
     svg = (
         '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/x.dtd">\n'
@@ -183,10 +276,10 @@ def test_inline_svg_drops_the_prolog_and_namespaces() -> None:
     assert 'id="m1-graph0"' in out and 'xlink:title="t"' in out
 
 
-def test_without_dot_the_report_says_so(traced: argmap.Argmap, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_without_dot_the_report_says_so(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    report = app.report([str(ROOT / "proposals" / "nato_membership.yaml")])
     monkeypatch.setenv("PATH", str(tmp_path))
-    p = traced.load(str(ROOT / "proposals" / "nato_membership.yaml"))
-    page = report_html(build_report(traced.engine, [p]))
+    page = report_html(report)
     assert "<svg" not in page and "apt-get install graphviz" in page
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import argmap
-from argmap.cli import main
-from argmap.errors import InputError
-from argmap.whatif import parse_changes, whatif
+from argmap import InputError
+from argmap.analysis.whatif import whatif
+from argmap.io.changes import parse_changes
+from argmap.io.proposals import load_proposal
+from cli_runner import run
 from helpers import PROPOSALS
 
 BASE = """
@@ -23,10 +25,12 @@ guarantors: [uk, france]
 us_role: [backstop]
 """
 
+#: The warnings rules/roadmap.lp derives about a roadmap's sequence (warning/3 ids).
+ROADMAP_WARNINGS = ("window(", "blocks_later(", "final_truncated(")
 
-@pytest.fixture(scope="module")
-def app() -> argmap.Argmap:
-    return argmap.Argmap()
+
+def roadmap_warnings(v: argmap.Verdict) -> list[str]:
+    return [w.id for w in v.warnings if w.id.startswith(ROADMAP_WARNINGS)]
 
 
 def write(tmp_path: Path, phases: str) -> str:
@@ -59,7 +63,11 @@ def test_phases_accumulate_changes(app: argmap.Argmap, tmp_path: Path) -> None:
     assert {("us_role", "backstop"), ("us_role", "intelligence")} <= set(two)
     assert ("us_role", "backstop") not in three and ("us_role", "intelligence") in three
     assert p.settings == p.phases[-1].settings  # the headline is the final phase
-    assert [ph.years for ph in p.phases] == [0, 0, 3]
+    assert [(ph.timing, ph.offset) for ph in p.phases] == [
+        ("before_ceasefire", 0),
+        ("at_ceasefire", 0),
+        ("after_ceasefire", 3),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -120,9 +128,11 @@ def test_a_window_without_guarantees_is_flagged(app: argmap.Argmap, tmp_path: Pa
     """,
     )
     v = app.check(app.load(path))
-    assert [pv.verdict.credible for pv in v.phases] == ["none", "all"]
-    assert [w.id for w in v.roadmap_warnings] == ["window(1)"]
-    assert v.credible == "all"
+    assert [pv.verdict["credible"].truth for pv in v.phases] == ["none", "all"]
+    assert roadmap_warnings(v) == ["window(1)"]
+    assert v["credible"].truth == "all"
+    [window] = [w for w in v.warnings if w.id == "window(1)"]
+    assert (window.basis, window.holds) == ("russia_resumes_war", "all")
 
 
 def test_a_phase_before_the_ceasefire_is_not_a_window(app: argmap.Argmap, tmp_path: Path) -> None:
@@ -139,49 +149,84 @@ def test_a_phase_before_the_ceasefire_is_not_a_window(app: argmap.Argmap, tmp_pa
     """,
     )
     v = app.check(app.load(path))
-    assert v.roadmap_warnings == ()
-    assert "early_start" in [n.id for n in v.roadmap_notes]
+    assert roadmap_warnings(v) == []
+    assert "early_start" in [n.id for n in v.notes]
 
 
 def test_the_example_roadmaps(app: argmap.Argmap) -> None:
     good = app.check(app.load(str(PROPOSALS / "roadmap_stages_before_ceasefire.yaml")))
-    assert good.roadmap_warnings == ()
-    assert {n.id for n in good.roadmap_notes} == {"early_start", "gradual"}
+    assert roadmap_warnings(good) == []
+    assert {n.id for n in good.notes} == {"early_start", "gradual"}
     bad = app.check(app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml")))
-    ids = {w.id for w in bad.roadmap_warnings}
+    ids = set(roadmap_warnings(bad))
     assert {"window(1)", "window(2)", "blocks_later(1,3)", "final_truncated(south_korea)"} <= ids
+    assert [pv.phase.offset for pv in bad.phases] == [0, 2, 10]
+
+
+def test_the_headline_is_the_final_phase_judged_with_the_whole_roadmap(app: argmap.Argmap) -> None:
+    p = app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml"))
+    v = app.check(p)
+    final = app.check(dataclasses.replace(p, phases=()))
+    # The verdicts are the final phase's ...
+    assert v.outcomes == final.outcomes == v.phases[-1].verdict.outcomes
+    # ... and the roadmap adds its warnings about the sequence.
+    assert roadmap_warnings(final) == []
+    assert set(v.warnings) - set(final.warnings) == {w for w in v.warnings if w.id.startswith(ROADMAP_WARNINGS)}
+
+
+def test_phases_in_a_knowledge_base_without_roadmaps_are_an_input_error(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = write(tmp_path, "phases:\n  - {name: a, timing: at_ceasefire}\n")
+    without = dataclasses.replace(app.vocabulary, parts=app.vocabulary.parts - {"roadmap"}, timings={})
+    with pytest.raises(InputError, match="defines no roadmap timings") as err:
+        load_proposal(path, without)
+    assert (err.value.key, err.value.path, err.value.line) == ("phases", path, 7)
+    assert "roadmap_timing/2" in str(err.value.expected)
 
 
 def test_a_whatif_changes_every_phase(app: argmap.Argmap) -> None:
     p = app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml"))
-    changes = parse_changes(app.engine.vocabulary, sets=("us_role=backstop", "western_contingent=tripwire"))
+    changes = parse_changes(app.vocabulary, sets=("us_role=backstop", "western_contingent=tripwire"))
     result = whatif(app.engine, p, changes)
     assert all(("us_role", "backstop") in pv.phase.settings for pv in result.after.phases)
-    windows = [w.id for w in result.after.roadmap_warnings if w.id.startswith("window")]
-    assert windows == []
+    assert [w for w in roadmap_warnings(result.before) if w.startswith("window")] == ["window(1)", "window(2)"]
+    assert [w for w in roadmap_warnings(result.after) if w.startswith("window")] == []
 
 
-def test_json_and_text_show_the_phases(tmp_path: Path) -> None:
-    runner = CliRunner()
+def test_a_whatif_opens_a_component_in_every_phase(app: argmap.Argmap) -> None:
+    p = app.load(str(PROPOSALS / "roadmap_neutral_then_nato.yaml"))
+    result = whatif(app.engine, p, parse_changes(app.vocabulary, opens=("western_contingent",)))
+    assert result.after.proposal.open == ("western_contingent",)
+    for pv in result.after.phases:
+        assert "western_contingent" not in {k for k, _ in pv.phase.settings}, pv.phase.name
+    # The second phase sent monitors; left open, a completion without a contingent is feasible now.
+    assert result.before.phases[1].verdict["feasible_now"].truth == "none"
+    assert result.after.phases[1].verdict["feasible_now"].truth == "some"
+
+
+def test_json_and_text_show_the_phases() -> None:
     path = str(PROPOSALS / "roadmap_neutral_then_nato.yaml")
-    data = json.loads(runner.invoke(main, ["check", "--format", "json", path]).stdout)[0]
+    data = json.loads(run("check", "--format", "json", path).stdout)[0]
     assert [ph["name"] for ph in data["phases"]] == [
         "ceasefire with neutrality",
         "European force, Korea-style treaty claimed",
         "NATO membership",
     ]
-    assert data["phases"][2]["years_after_ceasefire"] == 10
-    assert {w["id"] for w in data["roadmap_warnings"]} >= {"window(1)", "blocks_later(1,3)"}
-    assert all(w["quote"] for w in data["roadmap_warnings"])
-    text = runner.invoke(main, ["check", path]).stdout
+    assert [(ph["timing"], ph["offset"]) for ph in data["phases"]] == [
+        ("at_ceasefire", 0),
+        ("after_ceasefire", 2),
+        ("after_ceasefire", 10),
+    ]
+    assert data["phases"][0]["verdicts"]["credible"] is False
+    assert {w["id"] for w in data["warnings"]} >= {"window(1)", "blocks_later(1,3)"}
+    assert all(w["quote"] for w in data["warnings"])
+    text = run("check", path).stdout
     assert "Roadmap (headline verdicts are the final phase's):" in text
-    assert "10 years after the ceasefire" in text
+    assert "    3. NATO membership  (10 years after the ceasefire)\n" in text
 
 
 def test_check_jobs_gives_the_same_bytes_as_one_process() -> None:
-    runner = CliRunner()
-    one = runner.invoke(main, ["check", "--exit-zero", "--format", "json", str(PROPOSALS)])
-    two = runner.invoke(main, ["check", "--exit-zero", "--format", "json", "--jobs", "2", str(PROPOSALS)])
+    one = run("check", "--exit-zero", "--format", "json", str(PROPOSALS))
+    two = run("check", "--exit-zero", "--format", "json", "--jobs", "2", str(PROPOSALS))
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
 
@@ -189,6 +234,6 @@ def test_check_jobs_gives_the_same_bytes_as_one_process() -> None:
 def test_check_jobs_reports_bad_input_with_its_position(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text((PROPOSALS / "guaranteed_guarantees.yaml").read_text(encoding="utf-8"))
     (tmp_path / "b.yaml").write_text("title: t\nsource: s\nguarantor: [uk]\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)])
+    result = run("check", "--jobs", "2", str(tmp_path))
     assert result.exit_code == 2
     assert f"{tmp_path / 'b.yaml'}:3:1: error: guarantor: unknown key" in result.stderr

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 import argmap
-from argmap.engine import Vocabulary
-from argmap.scenarios import Case, ReasonPattern, discover, load_scenarios
-from argmap.whatif import Change
+from argmap.io.scenarios import discover, load_scenarios
+from argmap.model.kb import Vocabulary
+from argmap.model.proposal import Change
+from argmap.model.testing import Case, ReasonPattern
 from helpers import PROPOSALS
 
 GG = (PROPOSALS / "guaranteed_guarantees.yaml").as_posix()
@@ -24,16 +27,17 @@ def write(folder: Path, text: str, name: str = "cases.yaml") -> Path:
     return path
 
 
-def cli(*args: str) -> Result:
-    # Imported here so that the API tests still run while the CLI is being edited.
-    from argmap.cli import main
-
-    return CliRunner().invoke(main, list(args))
+@pytest.fixture
+def cli(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`argmap ARGS` in this process, on the session's knowledge base (grounded once)."""
+    cli_main = importlib.import_module("argmap.cli.root")
+    monkeypatch.setattr(importlib.import_module("argmap.cli.testing"), "open_app", lambda kb=(), layers=(): app)
+    return lambda *args: CliRunner().invoke(cli_main.main, list(args))
 
 
 @pytest.fixture(scope="module")
 def voc(app: argmap.Argmap) -> Vocabulary:
-    return app.engine.vocabulary
+    return app.vocabulary
 
 
 # ---------------------------------------------------------------- a valid file
@@ -49,6 +53,8 @@ def test_a_valid_file_gives_its_cases_in_order(tmp_path: Path, voc: Vocabulary) 
             expect:
               credible: true
               risk: low
+              precondition_met: all
+              truncated: []
               reasons:
                 - eu_needs_us
                 - {{claim: contingent_needed, verdict: credible, effect: pro}}
@@ -56,7 +62,7 @@ def test_a_valid_file_gives_its_cases_in_order(tmp_path: Path, voc: Vocabulary) 
           - name: second
             skip: not written yet
             proposal: {ERF}
-            expect: {{credible: false}}
+            expect: {{credible: false, risk: [high, low], truncated: [south_korea, israel, israel]}}
         """,
     )
     cases = load_scenarios(str(path), voc).cases
@@ -68,7 +74,19 @@ def test_a_valid_file_gives_its_cases_in_order(tmp_path: Path, voc: Vocabulary) 
     assert first.tags == ("smoke", "credibility")
     assert first.description == "the article's own proposal"
     assert first.skip is None and second.skip == "not written yet"
-    assert first.expect.values == {"credible": True, "risk": "low"}
+    # Each verdict's expectation is kept in the form its kind takes: a bool at the worst completion,
+    # how a bool holds across completions, levels (in the declared order), members (sorted, once each).
+    assert first.expect.values == {
+        "credible": ("bool", True),
+        "risk": ("levels", ("low",)),
+        "precondition_met": ("holds", "all"),
+        "truncated": ("members", ()),
+    }
+    assert second.expect.values == {
+        "credible": ("bool", False),
+        "risk": ("levels", ("low", "high")),
+        "truncated": ("members", ("israel", "south_korea")),
+    }
     assert first.expect.reasons == (
         ReasonPattern("eu_needs_us"),
         ReasonPattern("contingent_needed", "credible", "pro"),
@@ -490,7 +508,7 @@ BAD: list[tuple[str, str, int, str, tuple[str, ...], str | None]] = [
         """,
         4,
         "expect.risk",
-        ("'lwo' is not a risk level", "high, low, medium"),
+        ("'lwo' is not a level of risk", "high, low, medium"),
         "low",
     ),
     (
@@ -586,7 +604,90 @@ BAD: list[tuple[str, str, int, str, tuple[str, ...], str | None]] = [
         """,
         5,
         "expect.truncated",
-        ("'south_corea' is not a model",),
+        ("'south_corea' is not a member truncated can have", "israel, south_korea"),
+        "south_korea",
+    ),
+    (
+        "expect-old-verdict-name",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect:
+              meets_precondition: true
+        """,
+        5,
+        "meets_precondition",
+        ("unknown key in expect",),
+        "precondition_met",
+    ),
+    (
+        "expect-bool-not-a-holds-word",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect: {{credible: sometimes}}
+        """,
+        4,
+        "expect.credible",
+        ("must be true or false", "all, some, none"),
+        None,
+    ),
+    (
+        "expect-bad-level-in-a-list",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect:
+              risk: [low, hihg]
+        """,
+        5,
+        "expect.risk",
+        ("'hihg' is not a level of risk",),
+        "high",
+    ),
+    (
+        "expect-set-verdict-not-a-list",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect:
+              truncated: {{israel: 1}}
+        """,
+        5,
+        "expect.truncated",
+        ("must be a word or a list of words",),
+        None,
+    ),
+    (
+        "expect-reason-effect-of-another-verdict",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect:
+              reasons: [{{claim: russia_resumes_war, verdict: risk, effect: pro}}]
+        """,
+        5,
+        "expect.reasons.effect",
+        ("'pro' is not an effect of risk", "high, low, medium"),
+        None,
+    ),
+    (
+        "expect-reason-member-of-a-set-verdict",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect:
+              reasons: [{{claim: eu_needs_us, verdict: truncated, effect: south_corea}}]
+        """,
+        5,
+        "expect.reasons.effect",
+        ("'south_corea' is not an effect of truncated",),
         "south_korea",
     ),
     (
@@ -692,7 +793,9 @@ def test_a_bad_scenario_file_is_one_located_input_error(
 
 
 @pytest.mark.parametrize(("text", "line"), [(b[1], b[2]) for b in BAD], ids=[b[0] for b in BAD])
-def test_argmap_test_on_a_bad_scenario_file_exits_2(tmp_path: Path, text: str, line: int) -> None:
+def test_argmap_test_on_a_bad_scenario_file_exits_2(
+    cli: Callable[..., Result], tmp_path: Path, text: str, line: int
+) -> None:
     path = write(tmp_path, text)
     result = cli("test", str(path))
     assert result.exit_code == 2, result.output
@@ -763,7 +866,7 @@ def test_a_bad_change_names_the_yaml_key(tmp_path: Path, voc: Vocabulary, change
     assert info.value.key == key
 
 
-def test_an_impossible_unquoted_date_is_an_input_error(tmp_path: Path) -> None:
+def test_an_impossible_unquoted_date_is_an_input_error(cli: Callable[..., Result], tmp_path: Path) -> None:
     path = write(
         tmp_path,
         f"""

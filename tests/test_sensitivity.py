@@ -6,11 +6,12 @@ import pytest
 
 import argmap
 from argmap import InputError, Verdict, World
-from argmap.sensitivity import Sensitivity, sensitivity
-from helpers import proposal_paths
+from argmap.analysis.sensitivity import sensitivity
+from argmap.model.results import Sensitivity
 
 #: Proposals with no open aspect (sensitivity needs every aspect set), one of each kind of verdict:
-#: credible and feasible, credible but not feasible, medium risk, not credible, inconsistent.
+#: credible and feasible, credible but not feasible, medium risk and truncated, not credible,
+#: inconsistent, and a roadmap.
 CLOSED = [
     "budapest_memorandum",
     "european_reassurance_force",
@@ -18,36 +19,25 @@ CLOSED = [
     "korea_lite_without_troops",
     "nato_membership",
     "neutral_yet_nato",
+    "roadmap_neutral_then_nato",
     "us_air_intel_backstop",
 ]
 
 
 def value(v: Verdict, verdict: str) -> str:
-    """A verdict as sensitivity states it: yes/no, or the risk level(s)."""
-    if verdict == "risk":
-        return " or ".join(v.risk)
-    return {"all": "yes", "none": "no"}[getattr(v, verdict)]
+    """A verdict as sensitivity states it: yes/no, the risk level, the truncated models or none."""
+    return v[verdict].short()
 
 
 @pytest.fixture(scope="module")
-def traced() -> argmap.Argmap:
-    return argmap.Argmap(trace=True)
+def results(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> dict[str, Sensitivity]:
+    return {pid: sensitivity(app.traced, proposals[pid]) for pid in CLOSED}
 
 
 @pytest.fixture(scope="module")
-def loaded(traced: argmap.Argmap) -> dict[str, argmap.Proposal]:
-    return {p.stem: traced.load(str(p)) for p in proposal_paths()}
-
-
-@pytest.fixture(scope="module")
-def results(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> dict[str, Sensitivity]:
-    return {pid: sensitivity(traced.engine, loaded[pid], traced.claims) for pid in CLOSED}
-
-
-@pytest.fixture(scope="module")
-def one_at_a_time(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> dict[str, dict[str, Verdict]]:
+def one_at_a_time(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> dict[str, dict[str, Verdict]]:
     """For each proposal, its verdict with each claim rejected alone: one Argmap.check per claim."""
-    return {pid: {c: traced.check(loaded[pid], World(rejected=(c,))) for c in sorted(traced.claims)} for pid in CLOSED}
+    return {pid: {c: app.check(proposals[pid], World(rejected=(c,))) for c in sorted(app.claims)} for pid in CLOSED}
 
 
 def test_the_air_backstop_is_feasible_only_while_russia_has_no_veto(results: dict[str, Sensitivity]) -> None:
@@ -65,32 +55,32 @@ def test_the_readme_example_of_sensitivity(results: dict[str, Sensitivity]) -> N
     assert feasible.pivotal == ("russia_no_veto",)
 
 
-def test_us_backing_rests_on_two_claims_together(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> None:
+def test_us_backing_rests_on_two_claims_together(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     # Why us_promised_support is not pivotal: either of two claims keeps the US backing promised.
-    p = loaded["us_air_intel_backstop"]
-    assert traced.check(p, World(rejected=("us_promised_support",))).feasible_now == "all"
-    assert traced.check(p, World(rejected=("us_coordinates",))).feasible_now == "all"
-    assert traced.check(p, World(rejected=("us_coordinates", "us_promised_support"))).feasible_now == "none"
+    p = proposals["us_air_intel_backstop"]
+    assert app.check(p, World(rejected=("us_promised_support",)))["feasible_now"].truth == "all"
+    assert app.check(p, World(rejected=("us_coordinates",)))["feasible_now"].truth == "all"
+    assert app.check(p, World(rejected=("us_coordinates", "us_promised_support")))["feasible_now"].truth == "none"
 
 
 @pytest.mark.parametrize("pid", CLOSED)
 def test_pivotal_claims_are_exactly_those_whose_rejection_flips_the_verdict(
-    traced: argmap.Argmap,
-    loaded: dict[str, argmap.Proposal],
+    app: argmap.Argmap,
+    proposals: dict[str, argmap.Proposal],
     results: dict[str, Sensitivity],
     one_at_a_time: dict[str, dict[str, Verdict]],
     pid: str,
 ) -> None:
-    base = traced.check(loaded[pid])
+    base = app.check(proposals[pid])
     s = results[pid]
-    assert [v.verdict for v in s.verdicts] == ["consistent", "credible", "feasible_now", "precondition_met", "risk"]
+    assert [v.verdict for v in s.verdicts] == list(app.registry.names)
     for v in s.verdicts:
         assert v.value == value(base, v.verdict)
         flips = {c for c, after in one_at_a_time[pid].items() if value(after, v.verdict) != v.value}
         assert set(v.pivotal) == flips, v.verdict
         listed = [r.claim for r in v.rests_on]
         assert listed == sorted(set(listed)), "claims listed once, in order"
-        assert set(listed) <= set(traced.claims)
+        assert set(listed) <= set(app.claims)
         for r in v.rests_on:
             # What the verdict becomes with this claim rejected, as a separate check finds it.
             assert r.if_rejected == value(one_at_a_time[pid][r.claim], v.verdict), (v.verdict, r.claim)
@@ -98,35 +88,37 @@ def test_pivotal_claims_are_exactly_those_whose_rejection_flips_the_verdict(
 
 
 @pytest.mark.parametrize("pid", CLOSED)
-def test_a_verdict_against_rests_on_the_claims_against_it(
-    traced: argmap.Argmap, loaded: dict[str, argmap.Proposal], results: dict[str, Sensitivity], pid: str
+def test_a_verdict_rests_on_the_claims_of_its_reasons(
+    app: argmap.Argmap, proposals: dict[str, argmap.Proposal], results: dict[str, Sensitivity], pid: str
 ) -> None:
-    base = traced.check(loaded[pid])
+    base = app.check(proposals[pid])
     verdicts = {v.verdict: v for v in results[pid].verdicts}
-    against = {
-        "credible": {r.basis for r in base.reasons if r.verdict == "credible" and r.effect == "con"},
-        "feasible_now": {r.basis for r in base.reasons if r.verdict == "feasible_now"},
-    }
-    for verdict, claims in against.items():
-        claims &= set(traced.claims)
-        assert claims <= {r.claim for r in verdicts[verdict].rests_on}, verdict
+    for name in app.registry.names:
+        claims = {r.basis for r in base.reasons_for(name)} & set(app.claims)
+        assert claims <= {r.claim for r in verdicts[name].rests_on}, name
 
 
-def test_the_enumeration_matches_when_asked_twice(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> None:
-    p = loaded["european_reassurance_force"]
-    first = sensitivity(traced.engine, p, traced.claims)
-    traced.check(p, World(rejected=("eu_needs_us",)))
-    assert sensitivity(traced.engine, p, traced.claims) == first
-    assert traced.check(p) == argmap.Argmap().check(p)  # the enumeration left no claim rejected
+def test_a_truncated_model_rests_on_the_elements_it_lacks(results: dict[str, Sensitivity]) -> None:
+    truncated = next(v for v in results["korea_lite_without_troops"].verdicts if v.verdict == "truncated")
+    assert truncated.value == "south_korea"
+    assert {"korea_sofa_1966", "truncated_models"} <= set(truncated.pivotal)
 
 
-def test_an_open_proposal_is_refused(traced: argmap.Argmap, loaded: dict[str, argmap.Proposal]) -> None:
+def test_the_enumeration_matches_when_asked_twice(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
+    p = proposals["european_reassurance_force"]
+    first = sensitivity(app.traced, p)
+    app.check(p, World(rejected=("eu_needs_us",)))
+    assert sensitivity(app.traced, p) == first
+    assert app.judge(p, trace=True).verdict == app.check(p)  # the enumeration left no claim rejected
+
+
+def test_an_open_proposal_is_refused(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     with pytest.raises(InputError, match="sensitivity needs a proposal with no open aspect") as info:
-        sensitivity(traced.engine, loaded["taiwan_style_law"], traced.claims)
+        sensitivity(app.traced, proposals["taiwan_style_law"])
     assert "taiwan_style_law.yaml" in str(info.value)
     assert "open" in str(info.value)
 
 
 def test_sensitivity_needs_a_traced_engine(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     with pytest.raises(ValueError, match="trace=True"):
-        sensitivity(app.engine, proposals["guaranteed_guarantees"], app.claims)
+        sensitivity(app.engine, proposals["guaranteed_guarantees"])

@@ -1,10 +1,10 @@
 """The verdict on every example proposal, pinned.
 
-The table was filled in from `argmap check proposals --format json`.  Each
-value is how the verdict holds across the proposal's completions ("all",
-"some" or "none"); risk is the tuple of levels reached; truncated is a tuple
-of (model, holds).  A change to the knowledge base that moves a verdict must
-update this table on purpose.
+The table was filled in from `argmap check proposals --format json` and is the
+README's verdict table.  Each bool verdict is how it holds across the
+proposal's completions ("all", "some" or "none", Outcome.truth); risk is the
+tuple of levels reached; truncated is a tuple of (model, holds).  A change to
+the knowledge base that moves a verdict must update this table on purpose.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import pytest
 import argmap
 from helpers import proposal_paths
 
-# id: (consistent, credible, risk, feasible_now, meets_precondition, truncated models)
+VERDICTS = ("consistent", "credible", "risk", "feasible_now", "precondition_met", "truncated")
+
+# id: (consistent, credible, risk, feasible_now, precondition_met, truncated models)
 EXPECTED: dict[str, tuple[str, str, tuple[str, ...], str, str, tuple[tuple[str, str], ...]]] = {
     "article5_like_unsc": ("all", "none", ("high",), "all", "none", ()),
     "budapest_memorandum": ("all", "none", ("high",), "all", "none", ()),
@@ -55,6 +57,17 @@ def test_table_covers_every_proposal_file() -> None:
     assert sorted(EXPECTED) == sorted(p.stem for p in proposal_paths())
 
 
+def test_the_knowledge_base_declares_the_six_verdicts(app: argmap.Argmap) -> None:
+    registry = app.registry
+    assert registry.names == VERDICTS
+    assert [registry[n].kind for n in registry.names] == ["bool", "bool", "level", "bool", "bool", "set"]
+    assert registry.gates == ("consistent", "credible")
+    assert registry["risk"].values == ("low", "medium", "high")
+    assert registry["risk"].good == ("low",)
+    assert registry["precondition_met"].label == "precondition"
+    assert set(registry["truncated"].values) == {"israel", "south_korea", "taiwan", "west_germany"}
+
+
 @pytest.mark.parametrize(
     ("pid", "consistent", "credible", "risk", "feasible_now", "precondition", "truncated"),
     [(pid, *row) for pid, row in sorted(EXPECTED.items())],
@@ -72,20 +85,50 @@ def test_verdict(
 ) -> None:
     v = verdicts[pid]
     got = (
-        v.consistent,
-        v.credible,
-        v.risk,
-        v.feasible_now,
-        v.precondition_met,
-        tuple((t.model, t.holds) for t in v.truncated),
+        v["consistent"].truth,
+        v["credible"].truth,
+        v["risk"].reached,
+        v["feasible_now"].truth,
+        v["precondition_met"].truth,
+        v["truncated"].values,
     )
     assert got == (consistent, credible, risk, feasible_now, precondition, truncated)
+    assert [o.name for o in v.outcomes] == list(VERDICTS)  # in the order the knowledge base declares them
+    # check passes a proposal when both gates hold in every completion.
+    assert v.ok == (consistent == credible == "all")
+
+
+def test_outcomes_of_an_open_proposal(verdicts: dict[str, argmap.Verdict]) -> None:
+    v = verdicts["taiwan_style_law"]
+    credible, risk, precondition, truncated = v["credible"], v["risk"], v["precondition_met"], v["truncated"]
+    assert (credible.truth, credible.worst, credible.good) == ("some", False, False)
+    assert (credible.text(), credible.short()) == ("in some completions", "some")
+    assert (risk.worst, risk.good) == ("high", False)
+    assert (risk.text(), risk.short()) == ("low or high (depends on open aspects)", "low or high")
+    assert precondition.text() == "met in some completions"  # the knowledge base's own word
+    assert (truncated.worst, truncated.text()) == (["taiwan"], "taiwan (in some completions)")
+    assert not v.ok
+
+
+def test_outcomes_of_a_settled_proposal(verdicts: dict[str, argmap.Verdict]) -> None:
+    v = verdicts["guaranteed_guarantees"]
+    assert [(o.name, o.worst, o.good) for o in v.outcomes] == [
+        ("consistent", True, True),
+        ("credible", True, True),
+        ("risk", "low", True),
+        ("feasible_now", True, True),
+        ("precondition_met", True, True),
+        ("truncated", [], True),
+    ]
+    assert [o.text() for o in v.outcomes] == ["yes", "yes", "low", "yes", "met", "no"]
+    bad = verdicts["european_reassurance_force"]
+    assert [o.text() for o in bad.outcomes] == ["yes", "no", "high", "no", "not met", "no"]
 
 
 @pytest.mark.parametrize("pid", sorted(CONFLICTS))
 def test_inconsistent_examples_name_their_conflicts(verdicts: dict[str, argmap.Verdict], pid: str) -> None:
     v = verdicts[pid]
-    assert v.consistent == "none"
+    assert v["consistent"].truth == "none"
     found = {c.id: set(c.components) for c in v.conflicts}
     assert found == CONFLICTS[pid]
     for c in v.conflicts:
@@ -102,22 +145,46 @@ def test_consistent_examples_have_no_conflict(verdicts: dict[str, argmap.Verdict
 @pytest.mark.parametrize("pid", sorted(EXPECTED))
 def test_every_negative_verdict_has_a_reason(verdicts: dict[str, argmap.Verdict], pid: str) -> None:
     v = verdicts[pid]
-    if v.credible != "all":
+    if v["credible"].truth != "all":
         assert any(r.verdict == "credible" and r.effect == "con" for r in v.reasons)
-    if v.feasible_now != "all" and v.consistent == "all":
-        assert any(r.verdict == "feasible_now" for r in v.reasons)
-    if v.precondition_met != "all":
-        assert any(r.verdict == "precondition" and r.effect == "con" for r in v.reasons)
-    if v.risk != ("low",):
-        assert any(r.verdict == "risk" for r in v.reasons)
+    if v["feasible_now"].truth != "all" and v["consistent"].truth == "all":
+        assert any(r.verdict == "feasible_now" and r.effect == "con" for r in v.reasons)
+    if v["precondition_met"].truth != "all":
+        assert any(r.verdict == "precondition_met" and r.effect == "con" for r in v.reasons)
+    for level in v["risk"].reached:
+        if level != "low":
+            assert any(r.verdict == "risk" and r.effect == level for r in v.reasons), level
+    for model in v["truncated"].reached:
+        assert any(r.verdict == "truncated" and r.effect == model for r in v.reasons), model
+
+
+@pytest.mark.parametrize("pid", sorted(EXPECTED))
+def test_every_reason_bears_on_a_declared_verdict(
+    app: argmap.Argmap, verdicts: dict[str, argmap.Verdict], pid: str
+) -> None:
+    for r in verdicts[pid].reasons:
+        spec = app.registry[r.verdict]
+        assert r.effect in spec.effects, r
+        assert r.basis in app.claims or r.basis in app.vocabulary.bases, r
+        assert r.text and r.holds in ("all", "some")
+
+
+def test_obstacles_name_the_actor(verdicts: dict[str, argmap.Verdict]) -> None:
+    # An obstacle is a reason against feasible_now; its text says whose stance blocks the proposal.
+    texts = [r.text for r in verdicts["european_reassurance_force"].reasons if r.verdict == "feasible_now"]
+    assert texts
+    assert all(
+        t.startswith(("the US ", "Europe ", "some coalition members ", "Russia ", "the proposal ")) for t in texts
+    )
+    assert any(t.startswith("Europe lacks") for t in texts)
 
 
 @pytest.mark.parametrize("pid", sorted(EXPECTED))
 def test_a_credible_proposal_has_no_case_against_it(verdicts: dict[str, argmap.Verdict], pid: str) -> None:
     v = verdicts[pid]
-    if v.credible == "all":
+    if v["credible"].truth == "all":
         assert not [r for r in v.reasons if r.verdict == "credible" and r.effect == "con"]
-        assert "high" not in v.risk
+        assert "high" not in v["risk"].reached
 
 
 def test_the_articles_own_package_passes(verdicts: dict[str, argmap.Verdict]) -> None:

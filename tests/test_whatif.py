@@ -6,47 +6,57 @@ import clingo
 import pytest
 
 import argmap
-from argmap import InputError, World
-from argmap.whatif import FIELDS, Change, WhatIf, apply_changes, parse_changes, whatif
+from argmap import Change, InputError, World
+from argmap.analysis.whatif import apply_changes, whatif
+from argmap.io.changes import parse_changes
+from argmap.io.config import Config
+from argmap.model.results import WhatIf
+from argmap.model.verdicts import Reason
 from helpers import PROPOSALS
-
-ALL_FIELDS = [name for name, _ in FIELDS]
 
 
 def run(app: argmap.Argmap, pid: str, **changes: tuple[str, ...] | str) -> WhatIf:
     p = app.load(str(PROPOSALS / f"{pid}.yaml"))
-    return whatif(app.engine, p, parse_changes(app.engine.vocabulary, **changes))
+    return whatif(app.engine, p, parse_changes(app.vocabulary, **changes))
 
 
 def flipped(w: WhatIf) -> list[str]:
-    return [f.field for f in w.flips]
+    return [f.verdict for f in w.flips]
 
 
-def bases(reasons: tuple[argmap.model.Reason, ...]) -> set[str]:
+def bases(reasons: tuple[Reason, ...]) -> set[str]:
     return {r.basis for r in reasons}
+
+
+def truth(v: argmap.Verdict, name: str) -> str:
+    return v[name].truth
 
 
 # ---------------------------------------------------------------- the documented what-ifs
 def test_a_us_backstop_makes_the_european_force_credible(app: argmap.Argmap) -> None:
     w = run(app, "european_reassurance_force", sets=("us_role=backstop",))
     assert flipped(w) == ["credible", "risk", "feasible_now", "precondition_met"]
-    assert w.before.consistent == w.after.consistent == "all"
-    assert (w.before.credible, w.after.credible) == ("none", "all")
-    assert (w.before.risk, w.after.risk) == (("high",), ("low",))
-    assert (w.before.feasible_now, w.after.feasible_now) == ("none", "all")
-    assert (w.before.precondition_met, w.after.precondition_met) == ("none", "all")
-    credible = next(f for f in w.flips if f.field == "credible")
+    assert truth(w.before, "consistent") == truth(w.after, "consistent") == "all"
+    assert (truth(w.before, "credible"), truth(w.after, "credible")) == ("none", "all")
+    assert (w.before["risk"].reached, w.after["risk"].reached) == (("high",), ("low",))
+    assert (truth(w.before, "feasible_now"), truth(w.after, "feasible_now")) == ("none", "all")
+    assert (truth(w.before, "precondition_met"), truth(w.after, "precondition_met")) == ("none", "all")
+    assert [(f.before, f.after) for f in w.flips] == [("no", "yes"), ("high", "low"), ("no", "yes"), ("no", "yes")]
+    credible = next(f for f in w.flips if f.verdict == "credible")
     assert "eu_needs_us" in bases(credible.gone)
     assert "guaranteed_guarantees" in bases(credible.new)
     # The same claim changes sides: it was against, it is now for.
     assert {(r.basis, r.effect) for r in credible.gone} == {("eu_needs_us", "con"), ("guaranteed_guarantees", "con")}
     assert {(r.basis, r.effect) for r in credible.new} == {("eu_needs_us", "pro"), ("guaranteed_guarantees", "pro")}
-    feasible = next(f for f in w.flips if f.field == "feasible_now")
-    assert {r.actor for r in feasible.gone} == {"coalition_of_the_willing", "europe", "us"}
+    # Three obstacles go: the coalition's, Europe's and the US's.
+    feasible = next(f for f in w.flips if f.verdict == "feasible_now")
+    assert bases(feasible.gone) == {"anti_american_format", "eu_lacks_capacity", "us_support_decisive"}
+    assert {r.effect for r in feasible.gone} == {"con"}
     assert feasible.new == ()
     # The change replaced the US role; it did not add to it.
     assert w.after.proposal.values("us_role") == ("backstop",)
     assert w.before.proposal.values("us_role") == ("none",)
+    assert w.conflicts_gone == w.conflicts_new == ()
 
 
 @pytest.mark.parametrize("pid", ["guaranteed_guarantees", "us_air_intel_backstop"])
@@ -55,20 +65,45 @@ def test_rejecting_russia_no_veto_flips_only_feasibility(app: argmap.Argmap, pid
     assert "backstop" in w.before.proposal.values("us_role")
     assert flipped(w) == ["feasible_now"]
     [flip] = w.flips
-    assert (flip.before, flip.after) == ("all", "none")
+    assert (flip.before, flip.after) == ("yes", "no")
     assert flip.gone == ()
-    assert [(r.actor, r.basis) for r in flip.new] == [("russia", "russia_rejects_coalition")]
-    assert w.after.credible == "all"
+    assert [(r.basis, r.text) for r in flip.new] == [
+        (
+            "russia_rejects_coalition",
+            "Russia rejects guarantees designed by the coalition, and its objection is treated as a veto",
+        )
+    ]
+    assert truth(w.after, "credible") == "all"
 
 
 def test_the_us_stance_of_february_2025_blocks_the_air_backstop(app: argmap.Argmap) -> None:
     w = run(app, "us_air_intel_backstop", actor_as_of=("us=2025-02-28",))
-    assert w.changes == (Change("actor_as_of", "us", "20250228"),)
+    assert w.changes == (Change("actor_as_of", "us", "20250228", asked="2025-02-28"),)
     assert flipped(w) == ["feasible_now"]
     [flip] = w.flips
-    assert [(r.actor, r.basis) for r in flip.new] == [("us", "new_president_no_boost")]
+    assert [(r.basis, r.text) for r in flip.new] == [
+        ("new_president_no_boost", "the US withholds the backing the proposal needs")
+    ]
     # Only the US is read as of February; the other actors keep their latest stance.
     assert run(app, "us_air_intel_backstop", actor_as_of=("russia=2025-02-28",)).flips == ()
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded", "shown"),
+    [
+        ("2025-02-28", 20250228, "stances as of 2025-02-28"),
+        ("2025-02", 20250228, "stances as of 2025-02 (the last record on or before it: 2025-02-28)"),
+        ("2025-03-15", 20250228, "stances as of 2025-03-15 (the last record on or before it: 2025-02-28)"),
+        ("20240815", 20240800, "stances as of 2024-08-15 (the last record on or before it: 2024-08)"),
+    ],
+    ids=["a-recorded-day", "a-month", "a-day-between-records", "a-day-in-a-recorded-month"],
+)
+def test_as_of_echoes_the_date_asked_and_the_record_it_falls_back_on(
+    app: argmap.Argmap, given: str, recorded: int, shown: str
+) -> None:
+    [change] = parse_changes(app.vocabulary, as_of=given)
+    assert (change.op, change.key) == ("as_of", str(recorded))
+    assert str(change) == shown
 
 
 @pytest.mark.parametrize("pid", ["guaranteed_guarantees", "us_air_intel_backstop", "european_reassurance_force"])
@@ -87,11 +122,19 @@ def test_russias_stance_does_matter_once_it_has_a_veto(
     accepted = app.check(
         p, World(rejected=("russia_no_veto",), stances=(("russia", "coalition_guarantees", "accept"),))
     )
-    assert (vetoed.feasible_now, accepted.feasible_now) == ("none", "all")
+    assert (truth(vetoed, "feasible_now"), truth(accepted, "feasible_now")) == ("none", "all")
+    # The assumed stance is the user's, not a claim's.
+    assumed = app.check(p, World(stances=(("us", "us_participation", "reluctant"),)))
+    assert assumed == app.check(p)  # a backstop does not need US participation
+    troops = app.check(
+        argmap.Proposal("t", "t", "s", (("guarantors", "us"), ("us_role", "ground_troops"))),
+        World(stances=(("us", "us_participation", "reluctant"),)),
+    )
+    assert ("feasible_now", "user_assumption") in {(r.verdict, r.basis) for r in troops.reasons}
 
 
 def test_changes_apply_to_inputs_only(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
-    voc = app.engine.vocabulary
+    voc = app.vocabulary
     p = proposals["taiwan_style_law"]
     changes = parse_changes(
         voc,
@@ -154,13 +197,13 @@ def test_changes_apply_to_inputs_only(app: argmap.Argmap, proposals: dict[str, a
 )
 def test_bad_changes_are_input_errors(app: argmap.Argmap, changes: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace("?", r"\?")):
-        parse_changes(app.engine.vocabulary, **changes)  # type: ignore[arg-type]
+        parse_changes(app.vocabulary, **changes)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("date", ["2025-13-45", "2025-02-30", "2025-00-10"])
 def test_an_impossible_date_is_an_input_error(app: argmap.Argmap, date: str) -> None:
     with pytest.raises(InputError, match="is not a date"):
-        parse_changes(app.engine.vocabulary, as_of=date)
+        parse_changes(app.vocabulary, as_of=date)
 
 
 # ---------------------------------------------------------------- one ground program
@@ -178,9 +221,9 @@ def test_a_whatif_never_grounds_again(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(clingo.Control, "ground", ground)
     monkeypatch.setattr(clingo.Control, "solve", solve)
-    app = argmap.Argmap()
-    assert calls["ground"] == 1
+    app = argmap.Argmap(config=Config())
     ctl = app.engine._ctl
+    assert calls["ground"] == 1
     p = app.load(str(PROPOSALS / "european_reassurance_force.yaml"))
     app.check(p)  # clingo numbers solve calls from 0: after one, each solve adds one to `call`
     step, solves = ctl.statistics["summary"]["call"], calls["solve"]
@@ -192,7 +235,7 @@ def test_a_whatif_never_grounds_again(monkeypatch: pytest.MonkeyPatch) -> None:
         {"unsets": ("guarantors",), "adds": ("us_role=intelligence",)},
     ]
     for changes in questions:
-        whatif(app.engine, p, parse_changes(app.engine.vocabulary, **changes))  # type: ignore[arg-type]
+        whatif(app.engine, p, parse_changes(app.vocabulary, **changes))  # type: ignore[arg-type]
     assert calls["ground"] == 1
     assert app.engine._ctl is ctl
     assert calls["solve"] - solves == 2 * len(questions)  # before and after, nothing else
@@ -202,25 +245,31 @@ def test_a_whatif_never_grounds_again(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_whatif_leaves_no_trace(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     p = proposals["european_reassurance_force"]
     first = app.check(p)
-    w = whatif(
-        app.engine, p, parse_changes(app.engine.vocabulary, sets=("us_role=backstop",), rejects=("eu_needs_us",))
-    )
+    w = whatif(app.engine, p, parse_changes(app.vocabulary, sets=("us_role=backstop",), rejects=("eu_needs_us",)))
     assert w.before == first
     assert app.check(p) == first
     assert w.after == app.check(w.after.proposal, World(rejected=("eu_needs_us",)))
 
 
 @pytest.mark.parametrize("pid", sorted(p.stem for p in PROPOSALS.glob("*.yaml")))
-def test_the_flips_are_exactly_the_fields_that_differ(app: argmap.Argmap, pid: str) -> None:
+def test_the_flips_are_exactly_the_verdicts_that_differ(app: argmap.Argmap, pid: str) -> None:
     w = run(app, pid, rejects=("eu_needs_us", "contingent_needed"))
-    differ = []
-    for name in ALL_FIELDS:
-        b, a = getattr(w.before, name), getattr(w.after, name)
-        if b != a:
-            differ.append(name)
+    differ = [b.name for b, a in zip(w.before.outcomes, w.after.outcomes, strict=True) if b.values != a.values]
     assert flipped(w) == differ
     for f in w.flips:
+        assert (f.before, f.after) == (w.before[f.verdict].short(), w.after[f.verdict].short())
         assert not set(f.gone) & set(f.new)
-        if f.field != "consistent":
-            assert set(f.gone) <= set(w.before.reasons) - set(w.after.reasons)
-            assert set(f.new) <= set(w.after.reasons) - set(w.before.reasons)
+        assert set(f.gone) == set(w.before.reasons_for(f.verdict)) - set(w.after.reasons)
+        assert set(f.new) == set(w.after.reasons_for(f.verdict)) - set(w.before.reasons)
+
+
+def test_a_whatif_names_the_conflicts_that_go_and_come(app: argmap.Argmap) -> None:
+    w = run(
+        app,
+        "neutral_yet_nato",
+        unsets=("neutrality",),
+        sets=("foreign_troops_banned=true", "western_contingent=tripwire"),
+    )
+    assert [c.id for c in w.conflicts_gone] == ["neutrality_vs_nato"]
+    assert [c.id for c in w.conflicts_new] == ["troop_ban_vs_contingent"]
+    assert "consistent" not in flipped(w)  # inconsistent before and after
