@@ -367,6 +367,17 @@ def _expect(voc: Vocabulary) -> Schema:
             "notes": {**ids, "description": "ids of notes that must be among the actual ones"},
         }
     )
+    properties["absent"] = {
+        "description": "reasons, conflicts, warnings and notes that must NOT be among the actual ones",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "reasons": properties["reasons"],
+            "conflicts": {**ids, "description": "ids of conflicts that must not be among the actual ones"},
+            "warnings": {**ids, "description": "ids of warnings that must not be among the actual ones"},
+            "notes": {**ids, "description": "ids of notes that must not be among the actual ones"},
+        },
+    }
     return {
         "description": "the verdicts expected; only those given are checked",
         "type": "object",

@@ -23,7 +23,7 @@ from ..model.errors import InputError
 from ..model.explanation import Node
 from ..model.kb import Vocabulary
 from ..model.proposal import World
-from ..model.testing import Case, CaseResult, Coverage, Mismatch, TestReport
+from ..model.testing import Case, CaseResult, Coverage, Mismatch, ReasonPattern, TestReport
 from ..model.verdicts import Verdict
 from .explain import Explainer, verdict_atoms
 from .whatif import apply_changes
@@ -117,26 +117,28 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
         got = actual(v, name, form)
         if got != wanted:
             out.append(Mismatch(name, _shown(form, wanted), _shown(form, got)))
+    def matches(pattern: ReasonPattern, r: Reason) -> bool:
+        return r.basis == pattern.claim and pattern.verdict in (None, r.verdict) and pattern.effect in (None, r.effect)
+
+    reasons = _listing(f"{r.basis} ({r.verdict}, {r.effect})" for r in v.reasons)
     for pattern in exp.reasons:
-        if not any(
-            r.basis == pattern.claim and pattern.verdict in (None, r.verdict) and pattern.effect in (None, r.effect)
-            for r in v.reasons
-        ):
-            out.append(
-                Mismatch(
-                    "reasons",
-                    f"includes {pattern}",
-                    _listing(f"{r.basis} ({r.verdict}, {r.effect})" for r in v.reasons),
-                )
-            )
-    for name, expected, found in (
-        ("conflicts", exp.conflicts, [c.id for c in v.conflicts]),
-        ("warnings", exp.warnings, [finding_id(w.id) for w in v.warnings]),
-        ("notes", exp.notes, [finding_id(n.id) for n in v.notes]),
-    ):
-        missing = [e for e in expected if e not in found]
+        if not any(matches(pattern, r) for r in v.reasons):
+            out.append(Mismatch("reasons", f"includes {pattern}", reasons))
+    for pattern in exp.absent.get("reasons", ()):
+        if any(matches(pattern, r) for r in v.reasons):  # type: ignore[arg-type]
+            out.append(Mismatch("absent.reasons", f"excludes {pattern}", reasons))
+    found_ids = {
+        "conflicts": [c.id for c in v.conflicts],
+        "warnings": [finding_id(w.id) for w in v.warnings],
+        "notes": [finding_id(n.id) for n in v.notes],
+    }
+    for name, expected in (("conflicts", exp.conflicts), ("warnings", exp.warnings), ("notes", exp.notes)):
+        missing = [e for e in expected if e not in found_ids[name]]
         if missing:
-            out.append(Mismatch(name, f"includes {', '.join(missing)}", _listing(found)))
+            out.append(Mismatch(name, f"includes {', '.join(missing)}", _listing(found_ids[name])))
+        present = [e for e in exp.absent.get(name, ()) if e in found_ids[name]]
+        if present:
+            out.append(Mismatch(f"absent.{name}", f"excludes {', '.join(map(str, present))}", _listing(found_ids[name])))
     return out
 
 

@@ -34,12 +34,14 @@ VARIATION_KEYS = ("name", "description", "tags", "skip", "changes", "expect")
 CHANGE_KEYS = ("set", "add", "unset", "open", "reject_claim", "as_of", "as_of_actor", "stance")
 #: What an expectation may name besides the verdicts.
 LIST_EXPECT = ("reasons", "conflicts", "warnings", "notes")
+#: Under ``absent:``, what must NOT be among the actual ones.
+ABSENT_KEYS = LIST_EXPECT
 HOLDS = ("all", "some", "none")
 
 
 def expect_keys(voc: Vocabulary) -> tuple[str, ...]:
     """The keys of ``expect:``: the declared verdicts, then reasons, conflicts, warnings, notes."""
-    return (*voc.registry.names, *LIST_EXPECT)
+    return (*voc.registry.names, *LIST_EXPECT, "absent")
 
 
 @dataclass
@@ -321,9 +323,17 @@ class _Reader:
         conflicts = self.words(items.get("conflicts"), "expect.conflicts")
         warnings = self.words(items.get("warnings"), "expect.warnings")
         notes = self.words(items.get("notes"), "expect.notes")
-        if not values and not (reasons or conflicts or warnings or notes):
+        absent: dict[str, tuple[object, ...]] = {}
+        if "absent" in items:
+            gone = self.keys(items["absent"], ABSENT_KEYS, "expect.absent")
+            if "reasons" in gone:
+                absent["reasons"] = tuple(self._reason(r) for r in self._list(gone["reasons"], "absent.reasons"))
+            for key in ("conflicts", "warnings", "notes"):
+                if key in gone:
+                    absent[key] = self.words(gone[key], f"expect.absent.{key}")
+        if not values and not (reasons or conflicts or warnings or notes or any(absent.values())):
             raise self.error("expects nothing", node, key="expect", expected="at least one verdict")
-        return Expect(values, reasons, conflicts, warnings, notes, node.line)
+        return Expect(values, reasons, conflicts, warnings, notes, node.line, absent)
 
     def _list(self, node: Node | None, key: str) -> list[Node]:
         if node is None:

@@ -27,7 +27,8 @@ class Expect:
     """What a case expects.
 
     ``values`` maps a verdict to ("bool", True|False), ("holds", all|some|none),
-    ("levels", (level, ...)) or ("members", (member, ...)).
+    ("levels", (level, ...)) or ("members", (member, ...)); the lists must be
+    among the actual ones, and ``absent`` lists what must not be.
     """
 
     values: dict[str, tuple[str, object]]
@@ -36,6 +37,8 @@ class Expect:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     line: int = 0
+    #: What must NOT come out: reasons (ReasonPattern), conflicts, warnings, notes (ids).
+    absent: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
