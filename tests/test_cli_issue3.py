@@ -195,18 +195,27 @@ def test_repair_found_exits_0() -> None:
 
 
 def test_repair_keep() -> None:
-    result = run("repair", ERF, "--keep", "us_role")
+    result = run("repair", ERF, "--keep", "nato_path")
     assert result.exit_code == 0
-    assert "Goal: consistent and credible; keeping us_role" in result.stdout  # the gate verdicts
-    assert "  1.  nato_path: (unset) -> member\n" in result.stdout
-    assert "us_role:" not in result.stdout
+    assert "Goal: consistent and credible; keeping nato_path" in result.stdout  # the gate verdicts
+    assert "  1.  us_role: none -> backstop\n" in result.stdout
+    assert "nato_path:" not in result.stdout
+
+
+def test_repair_keeping_no_us_role_does_not_offer_nato_membership() -> None:
+    # NATO membership brings the US in (Article 5), so with us_role pinned to none
+    # membership is a conflict, not a repair (issue 12: repair --keep us_role proposed it).
+    result = run("repair", ERF, "--keep", "us_role")
+    assert result.exit_code == 1
+    assert "nato_path: (unset) -> member" not in result.stdout
+    assert "  It is impossible because of: keep us_role.\n" in result.stdout
 
 
 @pytest.mark.parametrize(
     ("args", "because"),
     [
         (["--max-changes", "0"], "at most 0 changes"),
-        (["--keep", "us_role", "--keep", "nato_path"], "keep nato_path, keep us_role"),
+        (["--keep", "us_role", "--keep", "nato_path"], "keep us_role"),
     ],
     ids=["limit", "pins"],
 )
