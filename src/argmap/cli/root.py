@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("commands", "diff", "Which verdicts change between two versions of a knowledge base."),
     "map": ("graph", "map_command", "Draw the argument map of the knowledge base or a proposal."),
     "report": ("graph", "report_command", "Write a self-contained HTML report on proposals."),
+    "serve": ("serve", "serve_command", "Serve a page for exploring counterfactuals in the browser."),
     "af": ("af", "af_command", "Solve an abstract argumentation task (ICCMA formats)."),
     "af-kb": ("af", "af_kb", "Which of the source's positions each semantics accepts."),
     "kb-path": ("project", "kb_path", "Print where the shipped knowledge base lives."),

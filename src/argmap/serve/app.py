@@ -1,0 +1,247 @@
+"""The web application: Starlette routes over :class:`~argmap.serve.service.Service`.
+
+- One grounded knowledge base is shared by every request, and clingo's
+  ``Control`` is not thread-safe: each question runs in Starlette's thread pool
+  while holding one lock, so questions are answered one at a time and the event
+  loop never blocks.  The knowledge base's ``timeout`` bounds every solve.
+- A request body is read up to :data:`MAX_BODY` bytes (413 beyond), must be
+  JSON (415 otherwise: a form on another site cannot post here), and must be a
+  JSON object (400).  Each client may make :data:`RATE` requests a second, with
+  bursts of twice that (429 beyond).
+- Bad input is a JSON error with the command line's message (422); a solve
+  that runs out of time is 503; anything unexpected is 500 with a message,
+  never a traceback.
+- Every response carries a Content-Security-Policy that allows only this
+  server's own script and style, and no framing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..model.errors import InputError
+from .service import Service
+
+#: The largest request body accepted (bytes).
+MAX_BODY = 512 * 1024
+#: Requests a second each client may make (bursts of twice as many).
+RATE = 50.0
+#: Hosts the server answers to when it listens on the loopback address (DNS rebinding is refused).
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+_STATIC = {
+    "index.html": "text/html; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+}
+
+
+class _SecurityHeaders:
+    """Adds the Content-Security-Policy and its companions to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class _Rate:
+    """A token bucket per client address."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        if self.rate is None:
+            return True
+        now = time.monotonic()
+        burst = 2 * self.rate
+        with self._lock:
+            tokens, last = self._buckets.get(client, (burst, now))
+            tokens = min(burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self._buckets[client] = (tokens, now)
+                return False
+            self._buckets[client] = (tokens - 1, now)
+            if len(self._buckets) > 10_000:  # forget idle clients rather than grow without bound
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 60}
+            return True
+
+
+def error(status: int, message: str, exc: InputError | None = None) -> JSONResponse:
+    """The JSON every error has: ``{"error": text, "status": code, ...}`` (with an InputError's parts)."""
+    body: dict[str, Any] = {"error": message, "status": status}
+    if exc is not None:
+        body.update(
+            message=exc.message,
+            path=exc.path,
+            line=exc.line,
+            column=exc.column,
+            key=exc.key,
+            expected=exc.expected,
+            suggestion=exc.suggestion,
+        )
+    return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
+
+
+def create_app(
+    service: Service,
+    *,
+    max_body: int = MAX_BODY,
+    rate: float | None = RATE,
+    allowed_hosts: tuple[str, ...] | None = LOCAL_HOSTS,
+) -> Starlette:
+    """The ASGI application for one knowledge base.
+
+    Args:
+        service: the knowledge base's questions (ground it first with ``service.warm()``).
+        max_body: the largest request body, in bytes.
+        rate: requests a second per client (None: unbounded, for benchmarks).
+        allowed_hosts: the Host headers answered (None: any, when serving on another interface).
+    """
+    lock = threading.Lock()
+    limiter = _Rate(rate)
+    static = {name: (resources.files(__package__) / "static" / name).read_bytes() for name in _STATIC}
+
+    def locked(fn: Callable[..., Any], *args: Any) -> Any:
+        with lock:
+            return fn(*args)
+
+    async def answer(request: Request, fn: Callable[..., Any], *args: Any) -> Response:
+        """Run one question on the shared knowledge base, and turn what it raises into JSON."""
+        client = request.client.host if request.client else "?"
+        if not limiter.allow(client):
+            return error(429, "too many requests; wait a moment and try again")
+        try:
+            result = await run_in_threadpool(locked, fn, *args)
+        except InputError as exc:
+            if exc.key == "--timeout":
+                return error(503, f"argmap: {exc}", exc)
+            return error(422, f"argmap: {exc}", exc)
+        except Exception as exc:  # an internal bug: say so, with a message, and log the traceback
+            traceback.print_exc(file=sys.stderr)
+            return error(500, f"argmap: internal error: {type(exc).__name__}: {exc}")
+        if isinstance(result, Response):
+            return result
+        return JSONResponse(result, headers={"cache-control": "no-store"})
+
+    async def body_of(request: Request) -> dict[str, Any] | Response:
+        """The request's JSON object, or the error response that says why not."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            return error(415, "the body must be JSON (Content-Type: application/json)")
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_body):
+            return error(413, f"the body is larger than the limit of {max_body} bytes")
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > max_body:
+                return error(413, f"the body is larger than the limit of {max_body} bytes")
+        try:
+            body = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return error(400, "the body is not UTF-8")
+        except (ValueError, RecursionError) as exc:
+            return error(400, f"the body is not JSON: {exc}")
+        if not isinstance(body, dict):
+            return error(400, "the body must be a JSON object")
+        return body
+
+    def posted(fn: Callable[[dict[str, Any]], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            body = await body_of(request)
+            if isinstance(body, Response):
+                return body
+            return await answer(request, fn, body)
+
+        return endpoint
+
+    def got(fn: Callable[[], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            return await answer(request, fn)
+
+        return endpoint
+
+    async def proposal_file(request: Request) -> Response:
+        return await answer(request, service.proposal_file, request.path_params["name"])
+
+    def report(body: dict[str, Any]) -> Response:
+        html = service.report(body)
+        return Response(
+            html,
+            media_type="text/html; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="report.html"', "cache-control": "no-store"},
+        )
+
+    async def page(request: Request) -> Response:
+        return Response(static["index.html"], media_type=_STATIC["index.html"])
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in static or name == "index.html":
+            return error(404, f"no such file: {name}")
+        return Response(static[name], media_type=_STATIC[name], headers={"cache-control": "no-cache"})
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return error(exc.status_code, str(exc.detail))
+
+    routes = [
+        Route("/", page),
+        Route("/static/{name}", asset),
+        Route("/api/vocabulary", got(service.vocabulary)),
+        Route("/api/claims", got(service.claims)),
+        Route("/api/proposals", got(service.proposals)),
+        Route("/api/proposals/{name}", proposal_file),
+        Route("/api/check", posted(service.check), methods=["POST"]),
+        Route("/api/whatif", posted(service.whatif), methods=["POST"]),
+        Route("/api/repair", posted(service.repair), methods=["POST"]),
+        Route("/api/map", posted(service.map), methods=["POST"]),
+        Route("/api/report", posted(report), methods=["POST"]),
+    ]
+    middleware = [Middleware(_SecurityHeaders)]
+    if allowed_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})

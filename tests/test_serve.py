@@ -1,0 +1,482 @@
+"""argmap serve's JSON endpoints, through Starlette's test client; and the command itself.
+
+Every endpoint is asked a good question (its answer compared with what the
+command line or the API says for the same input) and bad ones: unknown
+components, hostile YAML, bodies that are too large, not JSON or not an object.
+The command is started for real once, on a free port, asked several questions
+at the same time, and stopped with SIGINT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette", reason="argmap serve needs starlette (pip install 'argmap[serve]')")
+pytest.importorskip("httpx", reason="Starlette's test client needs httpx")
+with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx still works
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+from argmap import Argmap, InputError
+from argmap.io.config import Config
+from argmap.serve import app as serve_app
+from argmap.serve.app import CSP, create_app
+from argmap.serve.service import Service
+from cli_runner import run
+from helpers import PROPOSALS, ROOT
+
+FEDERALIST = ROOT / "examples" / "federalist10"
+EXAMPLE = "european_reassurance_force.yaml"
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    app = Argmap()
+    return Service(app, app.config.proposals)
+
+
+@pytest.fixture(scope="module")
+def client(service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(service, rate=None), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def federalist() -> Iterator[TestClient]:
+    app = Argmap([str(FEDERALIST / "rules" / "main.lp")], config=Config())
+    service = Service(app, [str(FEDERALIST / "proposals")])
+    with TestClient(create_app(service, rate=None), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def mapping(client: TestClient, name: str = EXAMPLE) -> dict[str, Any]:
+    answer = client.get(f"/api/proposals/{name}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["proposal"]  # type: ignore[no-any-return]
+
+
+def post(client: TestClient, path: str, body: Any, **headers: str) -> Any:
+    return client.post(path, content=json.dumps(body), headers={"content-type": "application/json", **headers})
+
+
+def assert_error(answer: Any, status: int, *words: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert body["status"] == status and body["error"]
+    for word in words:
+        assert word in body["error"], body["error"]
+    return body  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- what the knowledge base declares
+def test_vocabulary_is_the_knowledge_bases(client: TestClient, service: Service) -> None:
+    voc = client.get("/api/vocabulary").json()
+    assert [c["key"] for c in voc["components"]] == list(service.app.vocabulary.components)
+    assert [v["name"] for v in voc["verdicts"]] == list(service.app.registry.names)
+    us_role = next(c for c in voc["components"] if c["key"] == "us_role")
+    assert us_role["arity"] == "many" and "backstop" in [v["value"] for v in us_role["values"]]
+    credible = next(v for v in voc["verdicts"] if v["name"] == "credible")
+    assert credible["kind"] == "bool" and credible["words"]["true"] == "yes"
+    assert set(credible["headings"]) == {"pro", "con"}
+    assert "stances" in voc["parts"] and voc["dates"]
+
+
+def test_claims_are_argmap_claims_json(client: TestClient) -> None:
+    cli = run("claims", "--format", "json")
+    assert cli.exit_code == 0, cli.stderr
+    assert client.get("/api/claims").json() == json.loads(cli.stdout)
+
+
+def test_federalist_page_names_its_own_knowledge_base_only(federalist: TestClient) -> None:
+    voc = federalist.get("/api/vocabulary").json()
+    words = json.dumps(voc) + json.dumps(federalist.get("/api/claims").json())
+    assert "faction" in words
+    for foreign in ("Ukraine", "Russia", "NATO", "us_role"):
+        assert foreign not in words
+    page = federalist.get("/").text + federalist.get("/static/app.js").text
+    for foreign in ("Ukraine", "Russia", "NATO", "Solodkyy", "credible"):
+        assert foreign not in page
+    names = [p["name"] for p in federalist.get("/api/proposals").json()]
+    assert "extended_federal_republic.yaml" in names
+    body = {"proposal": mapping(federalist, "extended_federal_republic.yaml")}
+    verdict = post(federalist, "/api/check", body).json()["verdict"]
+    assert set(verdict["verdicts"]) == {v["name"] for v in voc["verdicts"]}
+
+
+# ---------------------------------------------------------------- proposal files
+def test_proposals_lists_the_folder(client: TestClient) -> None:
+    listed = client.get("/api/proposals").json()
+    assert [p["name"] for p in listed] == sorted(p.name for p in PROPOSALS.glob("*.yaml"))
+    assert all(p["title"] and "error" not in p for p in listed)
+
+
+def test_a_proposal_file_loads_as_its_mapping(client: TestClient) -> None:
+    got = client.get(f"/api/proposals/{EXAMPLE}").json()
+    assert got["yaml"] == (PROPOSALS / EXAMPLE).read_text(encoding="utf-8")
+    assert got["proposal"]["title"] == Argmap().load(str(PROPOSALS / EXAMPLE)).title
+
+
+@pytest.mark.parametrize("name", ["european_reasurance_force.yaml", "..%2Fpyproject.toml", "nope"], ids=str)
+def test_only_listed_files_load(client: TestClient, name: str) -> None:
+    answer = client.get(f"/api/proposals/{name}")
+    assert answer.status_code in (404, 422), answer.text
+    if name.startswith("european"):
+        assert_error(answer, 422, "did you mean 'european_reassurance_force.yaml'")
+
+
+# ---------------------------------------------------------------- check
+def test_check_gives_the_verdicts_of_argmap_check(client: TestClient) -> None:
+    path = f"proposals/{EXAMPLE}"
+    cli = run("check", "--format", "json", "--exit-zero", path)
+    expected = json.loads(cli.stdout)[0]
+    text = (PROPOSALS / EXAMPLE).read_text(encoding="utf-8")
+    for body in ({"yaml": text, "name": path}, {"proposal": mapping(client), "name": path}):
+        got = post(client, "/api/check", body).json()
+        verdict = got["verdict"]
+        assert verdict.pop("text")
+        assert verdict == expected
+
+
+def test_editing_a_component_flips_a_verdict_with_its_reason(client: TestClient, service: Service) -> None:
+    before = mapping(client)
+    after = {**before, "us_role": ["backstop"]}
+    old = post(client, "/api/check", {"proposal": before}).json()["verdict"]
+    new = post(client, "/api/check", {"proposal": after}).json()["verdict"]
+    expected = service.app.whatif(str(PROPOSALS / EXAMPLE), service.app.changes(sets=("us_role=backstop",)))
+    assert expected.flips, "the example should flip something"
+    for flip in expected.flips:
+        assert old["text"][flip.verdict] != new["text"][flip.verdict]
+    reasons = {(r["verdict"], r["claim"]) for r in new["reasons"]}
+    for r in expected.after.reasons:
+        assert (r.verdict, r.basis) in reasons
+    claims = service.app.claims
+    assert all(r["quote"] == claims[r["claim"]].quote for r in new["reasons"] if r["claim"] in claims)
+
+
+def test_the_yaml_of_an_edited_proposal_is_accepted_by_argmap_check(client: TestClient, tmp_path: Path) -> None:
+    edited = {**mapping(client), "us_role": ["backstop", "intelligence"], "air_defence": False, "date": "2025-02-28"}
+    got = post(client, "/api/check", {"proposal": edited}).json()
+    written = tmp_path / "edited.yaml"
+    written.write_text(got["yaml"], encoding="utf-8")
+    cli = run("check", "--format", "json", "--exit-zero", str(written))
+    assert cli.exit_code == 0, cli.stderr
+    expected = json.loads(cli.stdout)[0]
+    assert expected["verdicts"] == got["verdict"]["verdicts"]
+    assert expected["date"] == "20250228"
+    assert got["proposal"]["date"] == "2025-02-28" and got["proposal"]["us_role"] == ["backstop", "intelligence"]
+
+
+def test_open_aspects_give_each_values_verdicts(client: TestClient, service: Service) -> None:
+    body = {"proposal": {**mapping(client), "open": ["us_role"]}}
+    del body["proposal"]["us_role"]
+    got = post(client, "/api/check", body).json()
+    values = [c["value"] for c in got["completions"] if c["key"] == "us_role"]
+    assert values == list(service.app.vocabulary.components["us_role"].values)
+    proposal = service.app.load(str(PROPOSALS / EXAMPLE))
+    for item in got["completions"]:
+        after = service.app.whatif(proposal, service.app.changes(sets=(f"us_role={item['value']}",))).after
+        assert item["passed"] == after.ok
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "words"),
+    [
+        ("title: t\nsource: s\nus_rol: backstop\n", ["us_rol: unknown key", "did you mean 'us_role'"]),
+        ("title: t\nsource: s\nlead: europe\n", ["lead: 'europe' is not a value of lead", "did you mean 'european'"]),
+        ("title: t\n", ["source: missing required key"]),
+        ("a: &x [1]\nb: *x\n", ["anchors and aliases are not supported"]),
+        ("[" * 200, ["nested deeper than 32 levels"]),
+        ("title: t\ntitle: u\nsource: s\n", ["title"]),
+        ("title: !!python/object:os.system x\nsource: s\n", ["error"]),
+        ("title: t\nsource: s\x00\n", ["U+0000"]),
+        ("- a\n- b\n", ["a proposal must be a mapping"]),
+        ("", ["the file is empty"]),
+    ],
+    ids=["typo", "value", "missing", "alias", "deep", "duplicate", "python-tag", "nul", "list", "empty"],
+)
+def test_bad_yaml_gets_the_command_lines_message(
+    client: TestClient, tmp_path: Path, yaml_text: str, words: list[str]
+) -> None:
+    written = tmp_path / "bad.yaml"
+    written.write_text(yaml_text, encoding="utf-8")
+    cli = run("check", str(written))
+    assert cli.exit_code == 2
+    body = assert_error(post(client, "/api/check", {"yaml": yaml_text, "name": str(written)}), 422, *words)
+    assert body["error"] == cli.stderr.strip()
+
+
+def test_a_mapping_is_checked_like_yaml(client: TestClient) -> None:
+    body = assert_error(post(client, "/api/check", {"proposal": {"title": "t", "source": "s", "us_rol": "x"}}), 422)
+    assert body["key"] == "us_rol" and body["suggestion"] == "us_role" and body["line"] == 3
+    deep: dict[str, Any] = {}
+    inner = deep
+    for _ in range(40):
+        inner["a"] = {}
+        inner = inner["a"]
+    assert_error(post(client, "/api/check", {"proposal": deep}), 422, "nested deeper than 32 levels")
+    assert_error(post(client, "/api/check", {"proposal": [1]}), 422, "proposal: must be a mapping")
+    assert_error(post(client, "/api/check", {"yaml": "title: t", "proposal": {}}), 422, "give the proposal once")
+    assert_error(post(client, "/api/check", {"yaml": 3}), 422, "yaml: must be text")
+    assert_error(post(client, "/api/check", {"yaml": "title: t", "name": "../../etc/passwd"}), 422, "name")
+
+
+# ---------------------------------------------------------------- the body itself
+def test_a_huge_body_is_refused(client: TestClient) -> None:
+    huge = json.dumps({"yaml": "title: " + "x" * (serve_app.MAX_BODY + 10)})
+    assert_error(post_raw(client, huge), 413, "limit")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
+        yield b'{"yaml": "'
+        for _ in range(100):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    answer = client.post("/api/check", content=chunks(), headers={"content-type": "application/json"})
+    assert_error(answer, 413, "limit")
+
+
+def post_raw(client: TestClient, text: str, kind: str = "application/json") -> Any:
+    return client.post("/api/check", content=text.encode("utf-8"), headers={"content-type": kind})
+
+
+def test_bodies_that_are_not_a_json_object(client: TestClient) -> None:
+    assert_error(post_raw(client, "{not json"), 400, "not JSON")
+    assert_error(post_raw(client, "[" * 100_000 + "]" * 100_000), 400, "not JSON")
+    assert_error(post_raw(client, "[1, 2]"), 400, "JSON object")
+    assert_error(
+        client.post("/api/check", content=b'{"yaml": "\xff"}', headers={"content-type": "application/json"}),
+        400,
+        "UTF-8",
+    )
+    assert_error(post_raw(client, "title=t", kind="application/x-www-form-urlencoded"), 415, "JSON")
+    assert_error(client.get("/api/check"), 405)
+    assert_error(client.get("/api/nothing"), 404)
+
+
+def test_a_foreign_host_header_is_refused(client: TestClient) -> None:
+    assert client.get("/api/vocabulary", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_requests_beyond_the_rate_are_refused(service: Service) -> None:
+    with TestClient(create_app(service, rate=1.0), base_url="http://127.0.0.1") as slow:
+        codes = [slow.get("/api/vocabulary").status_code for _ in range(6)]
+    assert codes[0] == 200 and 429 in codes
+    assert codes.index(429) >= 2  # a burst of two is allowed
+
+
+def test_errors_from_inside_are_json_with_a_message(service: Service) -> None:
+    class Broken(Service):
+        def claims(self) -> list[dict[str, Any]]:
+            raise RuntimeError("boom")
+
+        def vocabulary(self) -> dict[str, Any]:
+            raise InputError("solving did not finish within 0.1 s", key="--timeout")
+
+    broken = Broken(service.app)
+    with TestClient(create_app(broken, rate=None), base_url="http://127.0.0.1") as c:
+        assert_error(c.get("/api/claims"), 500, "internal error: RuntimeError: boom")
+        assert_error(c.get("/api/vocabulary"), 503, "--timeout: solving did not finish")
+
+
+# ---------------------------------------------------------------- what-if, repair, map, report
+def test_whatif_is_argmap_whatif(client: TestClient) -> None:
+    path = f"proposals/{EXAMPLE}"
+    cli = run("whatif", path, "--set", "us_role=backstop", "--reject-claim", "eu_needs_us", "--format", "json")
+    expected = json.loads(cli.stdout)
+    text = (PROPOSALS / EXAMPLE).read_text(encoding="utf-8")
+    changes = {"set": ["us_role=backstop"], "reject": ["eu_needs_us"], "as_of": ""}
+    got = post(client, "/api/whatif", {"yaml": text, "name": path, "changes": changes}).json()
+    assert got["described"] == ["set us_role=backstop", "reject claim eu_needs_us"]
+    for key in ("changes", "flips", "unchanged", "conflicts_gone", "conflicts_new"):
+        assert got[key] == expected[key]
+
+
+@pytest.mark.parametrize(
+    ("changes", "option", "words"),
+    [
+        ({"set": ["us_rle=backstop"]}, ["--set", "us_rle=backstop"], "did you mean 'us_role'"),
+        ({"reject": ["eu_need_us"]}, ["--reject-claim", "eu_need_us"], "did you mean 'eu_needs_us'"),
+        ({"as_of": "2025-13-01"}, ["--as-of", "2025-13-01"], "not a date on the calendar"),
+        ({"set": ["lead"]}, ["--set", "lead"], "is not KEY=VALUE"),
+    ],
+    ids=["component", "claim", "date", "pair"],
+)
+def test_bad_changes_get_the_command_lines_message(
+    client: TestClient, changes: dict[str, Any], option: list[str], words: str
+) -> None:
+    path = f"proposals/{EXAMPLE}"
+    cli = run("whatif", path, *option)
+    assert cli.exit_code == 2
+    body = assert_error(post(client, "/api/whatif", {"proposal": mapping(client), "changes": changes}), 422, words)
+    assert body["error"] == cli.stderr.strip()
+
+
+def test_whatif_refuses_unknown_kinds_of_change(client: TestClient) -> None:
+    body = {"proposal": mapping(client), "changes": {"sett": ["lead=nato"]}}
+    assert_error(post(client, "/api/whatif", body), 422, "did you mean 'set'")
+    body = {"proposal": mapping(client), "changes": {"set": "lead=nato"}}
+    assert_error(post(client, "/api/whatif", body), 422, "must be a list of text")
+
+
+def test_repair_reaches_its_goals_and_the_repaired_proposal_checks(client: TestClient, service: Service) -> None:
+    goals = ["credible"]
+    got = post(client, "/api/repair", {"proposal": mapping(client), "goals": goals, "keep": ["lead"]}).json()
+    expected = service.app.repair(str(PROPOSALS / EXAMPLE), goals=goals, keep=["lead"])
+    assert got["found"] == expected.found
+    assert [r["described"] for r in got["repairs"]] == [r.described() for r in expected.repairs]
+    for item in got["repairs"]:
+        assert item["proposal"]["lead"] == mapping(client)["lead"]
+        verdict = post(client, "/api/check", {"proposal": item["proposal"]}).json()["verdict"]
+        assert verdict["verdicts"]["credible"] is True
+        assert verdict["verdicts"] == item["after"]["verdicts"]
+
+
+def test_repair_errors(client: TestClient) -> None:
+    m = mapping(client)
+    assert_error(post(client, "/api/repair", {"proposal": m, "goals": ["credibel"]}), 422, "did you mean 'credible'")
+    assert_error(post(client, "/api/repair", {"proposal": m, "keep": ["lea"]}), 422, "lea")
+    assert_error(post(client, "/api/repair", {"proposal": m, "max_changes": 99}), 422, "--max-changes")
+    assert_error(post(client, "/api/repair", {"proposal": m, "max_changes": "2"}), 422, "whole number")
+
+
+def test_map_is_focused_on_one_verdict(client: TestClient) -> None:
+    m = mapping(client)
+    whole = post(client, "/api/map", {"proposal": m}).json()
+    focused = post(client, "/api/map", {"proposal": m, "focus": "credible"}).json()
+    ids = {n["id"] for n in focused["nodes"]}
+    assert 0 < len(ids) < len(whole["nodes"])
+    assert "verdict_credible" in ids and "verdict_risk" not in ids  # risk rests on credibility, not the reverse
+    assert all(e["source"] in ids and e["target"] in ids for e in focused["edges"])
+    reached, todo = {"verdict_credible"}, ["verdict_credible"]
+    while todo:  # every node kept leads to the focused verdict
+        target = todo.pop()
+        for e in focused["edges"]:
+            if e["target"] == target and e["source"] not in reached:
+                reached.add(e["source"])
+                todo.append(e["source"])
+    assert reached == ids
+    claims = [n for n in focused["nodes"] if n["kind"] == "claim"]
+    assert claims and all(n["quote"] for n in claims)
+    assert_error(post(client, "/api/map", {"proposal": m, "focus": "credibel"}), 422, "did you mean 'credible'")
+
+
+def test_report_is_the_html_report(client: TestClient) -> None:
+    answer = post(client, "/api/report", {"proposal": mapping(client)})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "attachment" in answer.headers["content-disposition"]
+    assert "<html" in answer.text and "European-only reassurance force" in answer.text
+
+
+# ---------------------------------------------------------------- the page
+def test_the_page_and_its_files_carry_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for answer in (page, client.get("/static/app.js"), client.get("/api/vocabulary")):
+        assert answer.headers["content-security-policy"] == CSP
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP and "default-src 'none'" in CSP
+    links = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    assert links and all(link.startswith(("/static/", "#")) for link in links), links
+    assert "<script>" not in page.text and " style=" not in page.text
+    assert not re.search(r"\son[a-z]+=", page.text)  # no inline event handlers
+    assert client.get("/static/app.css").headers["content-type"].startswith("text/css")
+    assert_error(client.get("/static/secret.py"), 404)
+
+
+# ---------------------------------------------------------------- the command
+def test_serve_without_starlette_is_a_clear_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argmap.serve
+
+    monkeypatch.setattr(argmap.serve, "available", lambda: "uvicorn")
+    result = run("serve")
+    assert result.exit_code == 2
+    assert "argmap serve needs starlette and uvicorn, and uvicorn is not installed" in result.stderr
+    assert "pip install 'argmap[serve]'" in result.stderr
+
+
+def test_other_commands_do_not_import_starlette() -> None:
+    code = (
+        "import sys\nfrom argmap.cli.root import main\n"
+        "try:\n    main(['kb-path'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'argmap.serve')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_taken_port_and_another_host_are_reported() -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--host", "0.0.0.0", "--port", str(port))
+    assert result.exit_code == 2
+    assert "warning: serving on 0.0.0.0" in result.stderr
+    assert f"--port: cannot listen on 0.0.0.0:{port}" in result.stderr
+
+
+def test_serve_answers_at_once_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """The real command on a free port: questions from several threads at once all answered alike; SIGINT
+    stops it with exit 0."""
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from argmap.cli import entry; entry()", "serve", "--port", "0", "--max-rate", "1000"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stderr is not None
+        url = None
+        deadline = time.monotonic() + 300
+        lines = []
+        while url is None and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            url = found.group(1) if found else None
+        assert url, "".join(lines)
+        m = httpx.get(url + f"api/proposals/{EXAMPLE}", timeout=60).json()["proposal"]
+        bodies = [{"proposal": {**m, "us_role": [role]}} for role in ("none", "backstop", "intelligence", "none")] * 3
+        results: list[Any] = [None] * len(bodies)
+
+        def ask(i: int) -> None:
+            results[i] = httpx.post(url + "api/check", json=bodies[i], timeout=120).json()["verdict"]["verdicts"]
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(bodies))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(180)
+        for i, result in enumerate(results):
+            alone = httpx.post(url + "api/check", json=bodies[i], timeout=60).json()["verdict"]["verdicts"]
+            assert result == alone
+        assert results[0] != results[1]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+        assert "argmap: stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
