@@ -55,20 +55,22 @@ with the whole roadmap.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import clingo
 
 from ..asp import terms
+from ..asp.program import PredicateDoc
 from ..asp.terms import Rule, Signature, Subst, Term, Var
 from ..engine.control import Engine
 from ..engine.judge import Judgement, judge
 from ..model.argument_map import ArgumentMap, MapEdge, MapNode, groups, verdict_group
-from ..model.errors import InputError
+from ..model.errors import InputError, closest, one_of
 from ..model.proposal import BASELINE, Proposal, World
-from ..model.verdicts import ALL, NONE, SOME, VerdictSpec
+from ..model.verdicts import ALL, NONE, SOME, Registry, VerdictSpec
 
 #: Predicates whose atoms carry a reason (docs/knowledge-base.md), with their group; their text
 #: is the last argument.  ``reason/4`` goes in the group of its first argument, the verdict.
@@ -85,21 +87,126 @@ _MAX_DEPTH = 10
 _MAX_UNFOLD = 3
 _MAX_BINDINGS = 2000
 
+#: Variable names that are also English words: never filled in prose ("A reason ...").
+_ENGLISH = frozenset({"A", "I"})
+
 _Via = tuple[int, int, int]  # (rule index, sign, slot): one body literal of one rule
 _Firings = dict[clingo.Symbol, list[tuple[int, tuple[clingo.Symbol, ...]]]]
 
 
-def argument_map(engine: Engine, proposal: Proposal | None = None, world: World = BASELINE) -> ArgumentMap:
+def argument_map(
+    engine: Engine,
+    proposal: Proposal | None = None,
+    world: World = BASELINE,
+    *,
+    focus: Sequence[str] = (),
+    depth: int | None = None,
+    fired_only: bool = False,
+) -> ArgumentMap:
     """The knowledge base's argument map; with a proposal, marked from its traced judgement.
+
+    `focus`, `depth` and `fired_only` narrow it (:func:`narrow`).
 
     Raises:
         ValueError: a proposal's map asked of an engine built without ``trace=True``.
-        InputError: the proposal cannot be judged (see :func:`argmap.engine.judge.judge`).
+        InputError: the proposal cannot be judged (see :func:`argmap.engine.judge.judge`),
+            or a focus, depth or fired_only that does not apply (see :func:`narrow`).
     """
+    registry = engine.vocabulary.registry
+    check_view(registry, focus, depth, fired_only, marked=proposal is not None)
     mapper = Mapper(engine)
-    if proposal is None:
-        return mapper.static
-    return mapper.mark(judge(engine, proposal, world, trace=True))
+    m = mapper.static if proposal is None else mapper.mark(judge(engine, proposal, world, trace=True))
+    return narrow(m, registry, focus=focus, depth=depth, fired_only=fired_only)
+
+
+def check_view(registry: Registry, focus: Sequence[str], depth: int | None, fired_only: bool, *, marked: bool) -> None:
+    """Raise InputError for a view that does not apply: an undeclared verdict (with a "did you
+    mean"), a negative depth, or fired_only on a map that is not marked for a proposal."""
+    for name in focus:
+        if name not in registry:
+            raise InputError(
+                f"'{name}' is not a verdict of this knowledge base",
+                key="--focus",
+                expected=one_of(registry.names),
+                suggestion=closest(name, registry.names),
+            )
+    if depth is not None and depth < 0:
+        raise InputError(f"depth {depth} is negative", key="--depth", expected="0 or more")
+    if fired_only and not marked:
+        raise InputError("only a proposal's map knows what fired", key="--fired-only", expected="a PROPOSAL to map")
+
+
+def narrow(
+    m: ArgumentMap,
+    registry: Registry,
+    *,
+    focus: Sequence[str] = (),
+    depth: int | None = None,
+    fired_only: bool = False,
+) -> ArgumentMap:
+    """`m` with only what bears on the `focus` verdicts, within `depth`, and (`fired_only`) what fired.
+
+    - *fired_only* (a proposal's map): the edges that fired, the conclusions that hold, and
+      the nodes a fired edge touches; a verdict none of whose nodes is left keeps them all, so that
+      each verdict still shows its answer.
+    - *focus*: the nodes of the named verdicts (distance 0), the reasons drawn in their
+      groups (distance 1 at most: ``reason/4`` bears on its verdict by the contract), and
+      every node with a path of supports and attacks to one of them.  With no focus,
+      `depth` counts from every verdict's nodes.
+    - *depth*: only nodes at that distance or less, counted in edges.
+
+    The edges kept are those between kept nodes; nodes and edges keep their order.
+    Raises InputError as :func:`check_view` does.
+    """
+    check_view(registry, focus, depth, fired_only, marked=m.proposal is not None)
+    nodes, edges = list(m.nodes), list(m.edges)
+    view: list[str] = []
+    if fired_only:
+        edges = [e for e in edges if e.fired]
+        touched = {e.source for e in edges} | {e.target for e in edges}
+        kept = {n.id for n in nodes if n.id in touched or (n.kind != "claim" and n.holds not in (None, NONE))}
+        for group in {n.group for n in nodes if n.kind == "verdict"}:
+            mine = [n.id for n in nodes if n.kind == "verdict" and n.group == group]
+            if not kept.intersection(mine):
+                kept.update(mine)
+        nodes = [n for n in nodes if n.id in kept]
+    if focus or depth is not None:
+        groups_ = {verdict_group(name) for name in (focus or registry.names)}
+        seeds = {n.id: 0 for n in nodes if n.kind == "verdict" and n.group in groups_}
+        seeds.update({n.id: 1 for n in nodes if n.kind == "reason" and n.group in groups_ and n.id not in seeds})
+        distance = _distances(seeds, edges, depth)
+        nodes = [n for n in nodes if n.id in distance]
+    ids = {n.id for n in nodes}
+    edges = [e for e in edges if e.source in ids and e.target in ids]
+    if focus:
+        view.append("focus: " + ", ".join(registry[name].label for name in dict.fromkeys(focus)))
+    if depth is not None:
+        view.append(f"depth {depth}")
+    if fired_only:
+        view.append("only what fired")
+    if not view:
+        return m
+    return replace(m, nodes=tuple(nodes), edges=tuple(edges), view=(*m.view, *view))
+
+
+def _distances(seeds: dict[str, int], edges: Sequence[MapEdge], depth: int | None) -> dict[str, int]:
+    """The distance of each node from the seeds, following edges backwards (source of an edge
+    into a node at distance d is at d + 1), up to `depth`."""
+    into: dict[str, list[str]] = {}
+    for e in edges:
+        into.setdefault(e.target, []).append(e.source)
+    queue = [(d, node) for node, d in seeds.items()]
+    heapq.heapify(queue)
+    distance: dict[str, int] = {}
+    while queue:
+        d, node = heapq.heappop(queue)
+        if node in distance or (depth is not None and d > depth):
+            continue
+        distance[node] = d
+        for source in into.get(node, ()):
+            if source not in distance:
+                heapq.heappush(queue, (d + 1, source))
+    return distance
 
 
 class Mapper:
@@ -143,6 +250,8 @@ class _Conclusion:
     label: str
     rules: list[int] = field(default_factory=list)
     bodies: list[_Body] = field(default_factory=list)
+    #: The rule its label was read from (a proposal's map reads it again for the atom that holds).
+    label_rule: Rule | None = None
 
     @property
     def unfolded(self) -> dict[_Via, set[int]]:
@@ -233,6 +342,7 @@ class _Builder:
                             _node_id(kind, instance, carried, used), kind, self._group(sig, instance), instance, ""
                         )
                         node.label = self._label(body.rule, instance, kind)
+                        node.label_rule = body.rule
                         by_key[key] = node
                         self.conclusions.append(node)
                         self.by_sig.setdefault(sig, []).append(node)
@@ -314,10 +424,15 @@ class _Builder:
         return "other"
 
     # ------------------------------------------------------------ labels
-    def _label(self, rule: Rule, head: Term, kind: str) -> str:
+    def _label(self, rule: Rule, head: Term, kind: str, *, template: bool = True) -> str:
         """A reason's text; else the predicate's Text: template; else (a verdict) the registry's
         words; else the comment above the rule; else (a reason whose text comes from another
-        conclusion) the verdict's heading; else the atom."""
+        conclusion) the verdict's heading; else the predicate's description; else the atom.
+
+        A variable named in a comment or description is filled (:meth:`_prose`): with its
+        value where the head binds it, else as "its model" (from the Args: of a docstring),
+        so that no label shows a bare ASP variable.  Without `template`, the Text: template is
+        skipped (a proposal's map reads a node's label again from the same words, filled in)."""
         parts = terms.parts(head)
         args = parts[1] if parts else ()
         texts = [a for a in args if isinstance(a, clingo.Symbol) and a.type == clingo.SymbolType.String]
@@ -326,7 +441,7 @@ class _Builder:
         sig = terms.signature(head)
         ground = all(isinstance(a, clingo.Symbol) for a in args)
         doc = self.index.docs.get(sig) if sig else None
-        if doc and doc.text and ground:
+        if doc and doc.text and ground and template:
             values = {name: self._word(a) for name, a in zip(doc.args, args, strict=False)}  # type: ignore[arg-type]
             try:
                 return doc.text.format(**values)
@@ -336,13 +451,68 @@ class _Builder:
             return _verdict_words(self.verdicts[sig], args[0] if args else None)
         comment = self._comment_above(rule.index)
         if comment:
-            return comment
+            original = self.index.view(rule.index)
+            bound: Subst = {}
+            for h in original.heads:
+                bound = terms.unify(h, head, {}) or bound
+            return self._prose(comment, original, bound)
         passed = self._passed_on(rule, head)
         if passed:
             return passed
-        if doc and doc.description and ground:
-            return doc.description
-        return terms.show(_plain(head))
+        if doc and doc.description:
+            return self._prose(doc.description, rule, dict(zip(doc.args, args, strict=False)), doc)
+        return terms.show(_plain(head, "…"))
+
+    def _prose(self, text: str, rule: Rule, bound: Subst, doc: PredicateDoc | None = None) -> str:
+        """`text` with each variable of `rule` (or argument of `doc`) it names filled in: by its
+        value when `bound` grounds it, else by "its <noun>", the noun read from a docstring's
+        ``Args:`` (``- M: a model.``) or the variable's own name; "model M" reads "its model"."""
+        atoms = [*rule.heads, *(lit.atom for lit in rule.literals)]
+        names = set(doc.args) if doc else {v for a in atoms for v in terms.variables(a)}
+        for name in sorted(names - _ENGLISH, key=len, reverse=True):
+            if name.startswith("_") or not re.search(rf"\b{re.escape(name)}\b", text):
+                continue
+            value = terms.resolve(bound[name], bound) if name in bound else None
+            if isinstance(value, clingo.Symbol):
+                text = re.sub(rf"\b{re.escape(name)}\b", self._word(value).replace("\\", "\\\\"), text)
+                continue
+            noun = self._noun(name, atoms, doc)
+            pattern = rf"(?:\b{re.escape(noun)}\s+)?\b{re.escape(name)}\b" if noun else rf"\b{re.escape(name)}\b"
+            text = re.sub(pattern, f"its {noun}" if noun else "it", text, flags=re.IGNORECASE if noun else 0)
+        return text
+
+    def _noun(self, name: str, atoms: list[Term], doc: PredicateDoc | None) -> str:
+        """What variable `name` stands for, as a noun: from the Args: of the docstring of `doc` or
+        of an atom it appears in (``- M: a model.`` gives "model"), else its own name if a word."""
+        candidates: list[tuple[PredicateDoc, str]] = [(doc, name)] if doc and name in doc.args else []
+        for atom in atoms:
+            sig = terms.signature(atom)
+            found = self.index.docs.get(sig) if sig else None
+            parts = terms.parts(atom)
+            if found is None or parts is None:
+                continue
+            for arg_name, arg in zip(found.args, parts[1], strict=False):
+                if isinstance(arg, Var) and arg.name == name:
+                    candidates.append((found, arg_name))
+        for found, arg_name in candidates:
+            said = self._arg_docs(found).get(arg_name, "")
+            words = re.sub(r"^(a|an|the)\s+", "", said.rstrip(".").strip(), flags=re.IGNORECASE).split()
+            if 0 < len(words) <= 3:
+                return " ".join(words)
+        return name.lower().replace("_", " ") if len(name) > 1 else ""
+
+    def _arg_docs(self, doc: PredicateDoc) -> dict[str, str]:
+        """The ``- Name: words`` lines under ``Args:`` in a docstring."""
+        file, _, line = doc.where.rpartition(":")
+        lines = self._source_lines().get(file, [])
+        out: dict[str, str] = {}
+        i = int(line) if line.isdigit() else len(lines)
+        while i < len(lines) and lines[i].strip() != "*%":
+            m = re.match(r"^\s*-\s*([A-Za-z_][A-Za-z0-9_']*)\s*:\s*(.*)$", lines[i])
+            if m:
+                out[m.group(1)] = m.group(2).strip()
+            i += 1
+        return out
 
     def _passed_on(self, rule: Rule, head: Term) -> str | None:
         """For ``reason(V, E, B, W) :- conflict(_, B, W)``: "Against V: each conflict"."""
@@ -367,14 +537,18 @@ class _Builder:
             return word
         return self.vocabulary.labels.get(word, word.replace("_", " "))
 
-    def _comment_above(self, index: int) -> str | None:
-        info = self.index.rules[index]
+    def _source_lines(self) -> dict[str, list[str]]:
+        """The lines of each rule file, by its name as messages show it."""
         if self._lines is None:
             try:
                 self._lines = {src.shown: src.text.splitlines() for src in self.engine.kb.sources()}
             except InputError:  # the files changed since the engine read them
                 self._lines = {}
-        lines = self._lines.get(info.file, [])
+        return self._lines
+
+    def _comment_above(self, index: int) -> str | None:
+        info = self.index.rules[index]
+        lines = self._source_lines().get(info.file, [])
         block: list[str] = []
         i = info.line - 2
         while 0 <= i < len(lines) and lines[i].startswith("%"):
@@ -483,9 +657,29 @@ class _Builder:
             if n.kind == "claim":
                 accepted = clingo.Function("accepted", [clingo.Function(n.atom)]) in everywhere
                 holds[n.id] = ALL if accepted else NONE
-        nodes = tuple(replace(n, holds=holds.get(n.id, NONE), defeated=n.id in defeated) for n in static.nodes)
+        labels = {c.id: label for c in self.conclusions if (label := self._matched_label(c, atoms, firings))}
+        nodes = tuple(
+            replace(n, holds=holds.get(n.id, NONE), defeated=n.id in defeated, label=labels.get(n.id, n.label))
+            for n in static.nodes
+        )
         edges = tuple(replace(e, fired=(e.source, e.target, e.kind) in fired) for e in static.edges)
         return replace(static, nodes=nodes, edges=edges, proposal=judgement.verdict.proposal)
+
+    def _matched_label(
+        self, c: _Conclusion, atoms: dict[Signature, list[clingo.Symbol]], firings: _Firings
+    ) -> str | None:
+        """For a conclusion with a variable in its head ("its model"), its label read from the one
+        atom of it that holds (naming the model), if the atoms that hold all read the same."""
+        if c.label_rule is None or not terms.variables(c.head):
+            return None
+        sig = terms.signature(c.head) or ("", 0)
+        mine = [
+            a
+            for a in atoms.get(sig, [])
+            if terms.unify(c.head, a, {}) is not None and any(i in c.rules for i, _ in firings.get(a, []))
+        ]
+        said = {self._label(c.label_rule, a, c.kind, template=False) for a in mine}
+        return said.pop() if len(said) == 1 else None
 
     def _blocked(
         self,
@@ -583,12 +777,12 @@ def _specialise(body: _Body, s: Subst) -> _Body:
     return replace(body, rule=specialised, carries=carries)
 
 
-def _plain(t: Term) -> Term:
-    """`t` with renamed variables given back their names (for display)."""
+def _plain(t: Term, hole: str | None = None) -> Term:
+    """`t` with renamed variables given back their names (for display), or each written `hole`."""
     if isinstance(t, Var):
-        return Var(re.sub(r"[$@].*", "", t.name))
+        return Var(hole if hole is not None else re.sub(r"[$@].*", "", t.name))
     if isinstance(t, terms.Fn):
-        return terms.Fn(t.name, tuple(_plain(a) for a in t.args))
+        return terms.Fn(t.name, tuple(_plain(a, hole) for a in t.args))
     return t
 
 

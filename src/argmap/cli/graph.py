@@ -15,25 +15,55 @@ from .root import format_option, kb_option, main, open_app, output_option
 @click.argument("proposal", required=False, type=click.Path())
 @format_option(*render_graph.FORMATS)
 @output_option("Write the map to FILE (atomically; - for standard output) instead of printing it.")
+@click.option(
+    "--focus",
+    "focus",
+    multiple=True,
+    metavar="VERDICT",
+    help="Only what bears on this declared verdict: its nodes, its reasons, and every node with a path "
+    "to them (repeatable).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Only nodes at most N edges from the focused verdicts' nodes (from every verdict's without --focus).",
+)
+@click.option(
+    "--fired-only",
+    is_flag=True,
+    help="With a PROPOSAL: only the reasons and rules that fired for it (and what they outweighed).",
+)
 @kb_option
 def map_command(
-    proposal: str | None, fmt: str, output: str | None, kb: tuple[str, ...], layers: tuple[str, ...]
+    proposal: str | None,
+    fmt: str,
+    output: str | None,
+    focus: tuple[str, ...],
+    depth: int | None,
+    fired_only: bool,
+    kb: tuple[str, ...],
+    layers: tuple[str, ...],
 ) -> None:
     """Draw the argument map of the knowledge base, or of one proposal.
 
     Nodes are the claims and the conclusions (the verdicts the knowledge base
     declares, and every rule head that carries a reason); edges are read off
     the rules: a premise supports its conclusion, a negated premise (a
-    defeater) attacks it.  With a PROPOSAL, the nodes that hold and the edges
-    that fired are marked, and defeated conclusions are shown as such.
+    defeater) attacks it.  With a PROPOSAL, the nodes that hold for it and the
+    edges that fired are marked, and a conclusion that does not hold because
+    what attacks it held is marked outweighed.
+
+    --focus, --depth and --fired-only narrow the map, in every format.
 
     Formats: dot, svg (needs Graphviz's dot), mermaid, argdown, aif (AIF
-    JSON), graphml.  Exit 0, or 2 on bad input (and for svg without dot).
+    JSON), graphml.  Exit 0, or 2 on bad input (an unknown verdict, --fired-only
+    without a proposal; and for svg without dot).
     """
     if fmt == "svg" and render_graph.dot_program() is None:
         raise InputError(render_graph.INSTALL_DOT)
     app = open_app(kb, layers)
-    text = render_graph.render(app.map(proposal), fmt)
+    text = render_graph.render(app.map(proposal, focus=focus, depth=depth, fired_only=fired_only), fmt)
     write_output(output, text, inputs=(proposal,) if proposal else ())
 
 

@@ -7,9 +7,13 @@ come with the map (from the knowledge base's verdicts).  SVG is DOT laid out by
 Graphviz's ``dot`` program, run as a subprocess; the other formats need
 nothing installed.
 
-Marks on a proposal's map: a node holds (in every completion, or in some),
-does not hold, or is defeated (a defeater of it held); an edge fired (a
-support a firing used, an attack that blocked its target) or not.
+Marks on a proposal's map, in the words of :data:`STATUS_WORDS` in every
+format and legend: a node holds (in every completion, or in some), does not
+hold for the proposal, or is outweighed (it does not hold because something
+that attacks it held: a reason against it, a higher level, an exception); an
+edge fired (a support a firing used, an attack that outweighed its target) or
+not.  A narrowed map (``--focus``, ``--depth``, ``--fired-only``) says so in
+its title.
 """
 
 from __future__ import annotations
@@ -60,30 +64,48 @@ def render(m: ArgumentMap, fmt: str) -> str:
 
 
 def title(m: ArgumentMap) -> str:
-    """The map's heading: the knowledge base's map, or one proposal's."""
+    """The map's heading: the knowledge base's map, or one proposal's; then how it was narrowed."""
     if m.proposal is None:
-        return "Argument map of the knowledge base"
-    p = m.proposal
-    return f"Argument map for {_one_line(p.title)} [{p.id}]"
+        heading = "Argument map of the knowledge base"
+    else:
+        heading = f"Argument map for {_one_line(m.proposal.title)} [{m.proposal.id}]"
+    return heading + (f" ({'; '.join(m.view)})" if m.view else "")
 
 
 def status(n: MapNode) -> str | None:
-    """holds | some | defeated | out, or None on the static map."""
+    """holds | some | outweighed | out, or None on the static map."""
     if n.holds is None:
         return None
     if n.holds == ALL:
         return "holds"
     if n.holds == SOME:
         return "some"
-    return "defeated" if n.defeated else "out"
+    return "outweighed" if n.defeated else "out"
 
 
+#: What each status means, for tooltips and legends (one wording in every format).
 STATUS_WORDS = {
-    "holds": "holds",
+    "holds": "holds for this proposal",
     "some": "holds in some completions",
-    "defeated": "defeated",
-    "out": "does not hold",
+    "outweighed": "outweighed: does not hold for this proposal because what attacks it held",
+    "out": "does not hold for this proposal",
 }
+#: The line added under a node's words for the statuses that are not told by colour alone.
+STATUS_TAGS = {"some": "holds in some completions", "outweighed": "outweighed"}
+
+
+def legend(m: ArgumentMap) -> str:
+    """What the colours and arrows of a drawn map mean (DOT, SVG and the report's figure)."""
+    if m.proposal is None:
+        return (
+            "green arrows: support (a premise of the rule); red arrows ending in a bar: attack (a defeater, "
+            "negated in the rule); every edge comes from a rule of the knowledge base"
+        )
+    return (
+        "green: holds · amber: holds in some completions · red: outweighed (does not hold for this proposal "
+        "because what attacks it held) · grey: does not hold for this proposal; green arrows support, "
+        "red arrows ending in a bar attack; thick arrows fired"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -99,7 +121,7 @@ _FILL = {"claim": "#fff8dc", "verdict": "#dbe9f6", "reason": "#ffffff"}
 _STATUS_STYLE = {
     "holds": {"fillcolor": "#c8e6c9", "color": "#2e7d32", "penwidth": "2", "fontcolor": "#1b3d1d"},
     "some": {"fillcolor": "#fff1b8", "color": "#b08900", "penwidth": "2", "fontcolor": "#4d3c00"},
-    "defeated": {"fillcolor": "#ffcdd2", "color": "#c62828", "penwidth": "2", "fontcolor": "#7f0000"},
+    "outweighed": {"fillcolor": "#ffcdd2", "color": "#c62828", "penwidth": "2", "fontcolor": "#7f0000"},
     "out": {"fillcolor": "#f4f4f4", "color": "#c4c4c4", "penwidth": "1", "fontcolor": "#8a8a8a"},
 }
 _EDGE_COLOR = {"support": "#2e7d32", "attack": "#c62828"}
@@ -128,8 +150,8 @@ def _dot_label(n: MapNode) -> str:
     if n.kind == "claim":
         lines.append(f"[{n.atom}]")
     st = status(n)
-    if st in ("defeated", "some"):
-        lines.append(f"({STATUS_WORDS[st]})")
+    if st in STATUS_TAGS:
+        lines.append(f"({STATUS_TAGS[st]})")
     return "\n".join(lines)
 
 
@@ -144,14 +166,6 @@ def _tooltip(n: MapNode) -> str:
 def to_dot(m: ArgumentMap, *, columns: bool = True) -> str:
     """The map as a Graphviz digraph; with `columns`, claims are pinned to the first column and
     verdicts to the last."""
-    marked = m.proposal is not None
-    legend = (
-        "green: holds · amber: holds in some completions · red: defeated · grey: does not hold; "
-        "green arrows support, red arrows ending in a bar attack; thick arrows fired"
-        if marked
-        else "green arrows: support (a premise of the rule); red arrows ending in a bar: attack (a defeater, "
-        "negated in the rule); every edge comes from a rule of the knowledge base"
-    )
     lines = [
         "digraph argmap {",
         "  graph "
@@ -165,7 +179,7 @@ def to_dot(m: ArgumentMap, *, columns: bool = True) -> str:
                 "fontsize": "14",
                 "labelloc": "t",
                 "labeljust": "l",
-                "label": title(m) + "\n" + legend,
+                "label": title(m) + "\n" + legend(m),
                 "tooltip": title(m),
             }
         )
@@ -295,8 +309,8 @@ def _mermaid_label(n: MapNode) -> str:
     if n.kind == "claim":
         lines.append(_mermaid_text(f"[{n.atom}]"))
     st = status(n)
-    if st in ("defeated", "some"):
-        lines.append(f"({STATUS_WORDS[st]})")
+    if st in STATUS_TAGS:
+        lines.append(f"({STATUS_TAGS[st]})")
     return "<br>".join(lines)
 
 
@@ -307,7 +321,7 @@ _MERMAID_CLASSES = {
     "reason": "fill:#ffffff,stroke:#666,color:#222",
     "holds": "fill:#c8e6c9,stroke:#2e7d32,stroke-width:2px,color:#1b3d1d",
     "some": "fill:#fff1b8,stroke:#b08900,stroke-width:2px,color:#4d3c00",
-    "defeated": "fill:#ffcdd2,stroke:#c62828,stroke-width:2px,color:#7f0000",
+    "outweighed": "fill:#ffcdd2,stroke:#c62828,stroke-width:2px,color:#7f0000",
     "out": "fill:#f4f4f4,stroke:#c4c4c4,color:#8a8a8a",
 }
 
@@ -316,6 +330,7 @@ def to_mermaid(m: ArgumentMap) -> str:
     lines = [
         f"%% {_one_line(title(m))}",
         "%% Written by argmap from the rules: --> supports, --x attacks.",
+        *([f"%% {legend(m)}"] if m.proposal is not None else []),
         "flowchart LR",
     ]
     for group, heading in m.drawn:
@@ -375,7 +390,12 @@ def _argdown_ref(n: MapNode) -> str:
     return f"<{n.id}>" if n.kind == "reason" else f"[{n.id}]"
 
 
-_ARGDOWN_TAGS = {"holds": "#holds", "some": "#(holds in some completions)", "defeated": "#defeated", "out": "#out"}
+_ARGDOWN_TAGS = {
+    "holds": "#holds",
+    "some": "#(holds in some completions)",
+    "outweighed": "#outweighed",
+    "out": "#(does not hold)",
+}
 
 
 def to_argdown(m: ArgumentMap) -> str:
@@ -393,6 +413,11 @@ def to_argdown(m: ArgumentMap) -> str:
         f"// {_one_line(title(m))}",
         "// Written by argmap from the rules of the knowledge base: statements are claims and",
         "// verdicts, arguments are the conclusions that carry a reason; + supports, - attacks.",
+        *(
+            ["// " + "; ".join(f"{tag}: {STATUS_WORDS[st]}" for st, tag in _ARGDOWN_TAGS.items())]
+            if m.proposal is not None
+            else []
+        ),
         "",
     ]
     for group, heading in m.drawn:
@@ -480,7 +505,7 @@ _GRAPHML_KEYS = (
     ("quote", "node", "quote", "string"),
     ("rules", "all", "rules", "string"),
     ("holds", "node", "holds", "string"),
-    ("defeated", "node", "defeated", "boolean"),
+    ("outweighed", "node", "outweighed", "boolean"),
     ("relation", "edge", "relation", "string"),
     ("fired", "edge", "fired", "boolean"),
 )
@@ -508,7 +533,7 @@ def to_graphml(m: ArgumentMap) -> str:
             data("quote", n.quote),
             data("rules", ", ".join(n.rules) or None),
             data("holds", n.holds),
-            data("defeated", None if n.holds is None else str(n.defeated).lower()),
+            data("outweighed", None if n.holds is None else str(n.defeated).lower()),
         ]
         out.append(f"    <node id={quoteattr(n.id)}>{''.join(fields)}</node>")
     for i, e in enumerate(m.edges):

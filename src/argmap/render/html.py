@@ -352,11 +352,8 @@ class _Section:
                 "give it as text.</p>"
             )
             return "\n".join(out)
-        legend = (
-            "Green: holds; amber: holds in some completions; red: defeated (a defeater held); grey: does not hold. "
-            "Green arrows support, red arrows ending in a bar attack; thick arrows fired. Hover a node for its "
-            "quote or its rule."
-        )
+        said = graph.legend(self.item.map)
+        legend = f"{said[:1].upper()}{said[1:]}. Hover a node for its quote or its rule."
         svg = inline_svg(graph.to_svg(self.item.map), f"m{self.n}")
         out.append(f'<figure class="map">{svg}<figcaption>{_e(legend)}</figcaption></figure>')
         return "\n".join(out)
