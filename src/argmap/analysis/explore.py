@@ -42,10 +42,18 @@ class Explorer:
             kb or KnowledgeBase.shipped(), mode="explore", facts=space.facts(), timeout=timeout
         )
 
-    def _assume(self, want: Sequence[str] = (), values: Sequence[tuple[str, str]] = ()) -> list[int]:
+    def _assume(
+        self,
+        want: Sequence[str] = (),
+        values: Sequence[tuple[str, str]] = (),
+        exclude: Sequence[tuple[str, str]] = (),
+        insist: Sequence[tuple[str, str]] = (),
+    ) -> list[int]:
         fn = clingo.Function
         true = [self.engine.literal("want", fn(w)) for w in want]
         true += [self.engine.literal("want_value", fn(v), fn(x)) for v, x in values]
+        true += [self.engine.literal("exclude", fn(k), fn(v)) for k, v in exclude]
+        true += [self.engine.literal("insist", fn(k), fn(v)) for k, v in insist]
         return self.engine.complete(true)
 
     @staticmethod
@@ -78,8 +86,19 @@ class Explorer:
         *,
         limit: int = 20,
         listener: Listener | None = None,
+        exclude: Sequence[tuple[str, str]] = (),
+        insist: Sequence[tuple[str, str]] = (),
     ) -> list[Package]:
-        """All cheapest packages meeting the goals (and the axis values), up to `limit`."""
+        """All cheapest packages meeting the goals (and the axis values), up to `limit`.
+
+        `exclude` rules component values out and `insist` rules them in, for
+        this question only (assumptions on the ground space, not new facts):
+        an empty answer proves that no package of the space meets the goals
+        under them.
+
+        Raises:
+            InputError: an excluded or insisted value is not in the vocabulary.
+        """
         self.engine.configure(opt_mode="optN", enum_mode="auto", models="0", project="show")
         optimal: dict[Package, None] = {}
 
@@ -91,7 +110,7 @@ class Explorer:
                 listener("improved", package)
             return len(optimal) < limit
 
-        self.engine.run(self._assume(want, values), on_model=on_model)
+        self.engine.run(self._assume(want, values, exclude, insist), on_model=on_model)
         return sorted(optimal, key=lambda p: (p.cost, p.settings))
 
     def examples(self, want: Sequence[str], limit: int, listener: Listener | None = None) -> list[Package]:
