@@ -22,7 +22,9 @@ files can influence: a part with a statement from a file that is not argmap's
 such a part defines.  Starting Python, reading and parsing the files, and
 grounding parts of argmap's own files that nothing else feeds (the same work
 for every knowledge base, and bounded) count against a fixed overhead
-(:data:`LOAD_SECONDS`) instead; so does nothing the user wrote.  So no rule
+(:data:`LOAD_SECONDS` of the child's CPU time, where ``/proc`` shows it, so
+that a loaded machine does not make it run out; :data:`LOAD_WALL_SECONDS` of
+wall time in any case).  So no rule
 file makes the probe run longer than the timeout plus a fixed overhead, and
 the probe never blames a rule of argmap's own for the time its start-up took.
 
@@ -52,8 +54,10 @@ MEMORY_MB = 4096
 #: start at all the probe is skipped (the normal load then reports what it can).
 START_SECONDS = 60.0
 #: The fixed overhead: reading and parsing the rule files, and grounding the parts of argmap's own
-#: files that no rule of the knowledge base feeds.
+#: files that no rule of the knowledge base feeds; in CPU seconds of the child where the platform
+#: shows them (a loaded machine stretches wall time, not work), and a wall-clock backstop.
 LOAD_SECONDS = 30.0
+LOAD_WALL_SECONDS = 300.0
 #: How often the parent looks at the child's progress.
 _POLL = 0.02
 
@@ -99,7 +103,7 @@ def probe(
         errors="replace",
         env=env,
     )
-    events: list[tuple[float, dict[str, object]]] = []
+    events: list[tuple[float, float | None, dict[str, object]]] = []
 
     def read() -> None:
         assert child.stdout is not None
@@ -109,7 +113,7 @@ def probe(
             except ValueError:
                 continue
             if isinstance(event, dict):
-                events.append((time.monotonic(), event))
+                events.append((time.monotonic(), _cpu_seconds(child.pid), event))
 
     reader = threading.Thread(target=read, name="argmap-guard", daemon=True)
     reader.start()
@@ -122,10 +126,10 @@ def probe(
         except OSError:
             pass  # the child is gone already: its exit status says why
         while child.poll() is None:
-            clock = _Clocks(events, time.monotonic())
+            clock = _Clocks(events, time.monotonic(), _cpu_seconds(child.pid))
             if clock.started is None and time.monotonic() - begin > START_SECONDS:
                 return  # the child could not even start: let the normal load report what it can
-            if clock.user > seconds or clock.overhead > LOAD_SECONDS:
+            if clock.user > seconds or clock.overhead > LOAD_SECONDS or clock.overhead_wall > LOAD_WALL_SECONDS:
                 child.kill()
                 child.wait()
                 reader.join(1)
@@ -136,12 +140,12 @@ def probe(
             child.kill()
             child.wait()
     reader.join(1)
-    seen = {str(event.get("event")): event for _, event in events}
+    seen = {str(event.get("event")): event for _, _, event in events}
     if "done" in seen or child.returncode == 0:
         return
     if "started" not in seen:
         return  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
-    where = _Clocks(events, time.monotonic()).marker
+    where = _Clocks(events, time.monotonic(), None).marker
     limit = int(seen["started"].get("memory_mb", memory_mb))  # type: ignore[call-overload]
     if child.returncode == -signal.SIGXCPU:
         reason = "used more CPU time than allowed"
@@ -156,30 +160,47 @@ def probe(
 
 
 class _Clocks:
-    """The child's progress read from its events: time on the user's clock and on the overhead clock,
-    and the last part it reported."""
+    """The child's progress read from its events: time on the user's clock (wall seconds) and on the
+    overhead clock (CPU seconds of the child where known, else wall seconds; and wall seconds
+    always, for the backstop), and the last part it reported."""
 
-    def __init__(self, events: list[tuple[float, dict[str, object]]], now: float) -> None:
-        self.user = self.overhead = 0.0
+    def __init__(
+        self, events: list[tuple[float, float | None, dict[str, object]]], now: float, cpu: float | None
+    ) -> None:
+        self.user = self.overhead = self.overhead_wall = 0.0
         self.started: float | None = None
         self.marker: tuple[str, int, str] | None = None
         self.user_marker: tuple[str, int, str] | None = None
         self.loading = True
         seen = list(events)  # the reader thread appends; a copy is consistent
-        for n, (at, event) in enumerate(seen):
-            end = seen[n + 1][0] if n + 1 < len(seen) else now
+        for n, (at, used, event) in enumerate(seen):
+            end, used_end = (seen[n + 1][0], seen[n + 1][1]) if n + 1 < len(seen) else (now, cpu)
+            wall = end - at
+            spent = used_end - used if used is not None and used_end is not None else wall
             kind = event.get("event")
             if kind == "started":
                 self.started = at
-                self.overhead += end - at
+                self.overhead += spent
+                self.overhead_wall += wall
             elif kind == "grounding":
                 self.loading = False
                 self.marker = (str(event["path"]), int(event["line"]), str(event["rule"]))  # type: ignore[call-overload]
                 if event.get("counted"):
-                    self.user += end - at
+                    self.user += wall
                     self.user_marker = self.marker
                 else:
-                    self.overhead += end - at
+                    self.overhead += spent
+                    self.overhead_wall += wall
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) process `pid` has used, from /proc; None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _too_long(clock: _Clocks, seconds: float) -> InputError:
