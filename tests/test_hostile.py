@@ -50,6 +50,8 @@ EUROPEAN = PROPOSALS / "european_reassurance_force.yaml"
 MAIN_LP = ROOT / "rules" / "main.lp"
 #: The verdict fields of `check --format json` that depend on the proposal's content, not its name.
 NAMING_FIELDS = {"proposal", "title", "file"}
+#: The real console script.
+ENTRY = "import sys; sys.argv[0] = 'argmap'; from argmap.cli import entry; entry()"
 
 
 @pytest.fixture(autouse=True)
@@ -299,6 +301,102 @@ def test_a_number_that_yaml_reads_differently_than_it_looks_is_refused(tmp_path:
     assert f"after_ceasefire: '{text}' " in message and f": {value};" in message
     path.write_text(f"title: t\nsource: s\nnotes: '{text}'\n", encoding="utf-8")  # quoted, it is text
     assert run("check", "--exit-zero", path).exit_code == 0
+
+
+BOOLEAN_WORDS = ["no", "No", "off", "yes", "on"]
+
+
+@pytest.mark.parametrize("word", BOOLEAN_WORDS)
+def test_a_yaml_boolean_word_for_a_value_gets_a_hint(tmp_path: Path, word: str) -> None:
+    """YAML 1.1 reads `us_role: no` as false: the message says so, and what was probably meant."""
+    path = tmp_path / "no.yaml"
+    path.write_text(f"title: t\nsource: s\nlead: european\nus_role: {word}\n", encoding="utf-8")
+    message = assert_input_error(run("check", path), path=path, line=4)
+    reading = "false" if word.lower() in ("no", "off") else "true"
+    assert f"us_role: YAML reads {word} as {reading}; quote it" in message
+    if word == "no":
+        assert "YAML reads no as false; quote it, or did you mean none?" in message
+    path.write_text(f"title: t\nsource: s\nlead: european\nus_role: [{word}, intelligence]\n", encoding="utf-8")
+    assert f"YAML reads {word} as {reading}" in assert_input_error(run("check", path), path=path, line=4)
+
+
+def test_a_yaml_boolean_word_in_a_scenario_and_a_space_gets_the_hint(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"scenarios:\n  - name: a\n    proposal: {GUARANTEED}\n    changes: {{set: {{us_role: no}}}}\n"
+        "    expect: {consistent: true}\n",
+        encoding="utf-8",
+    )
+    message = assert_input_error(run("test", scenario), path=scenario, line=4)
+    assert "YAML reads no as false; quote it, or did you mean none?" in message
+    space = tmp_path / "space.yaml"
+    space.write_text(
+        "title: t\nsource: s\nfixed: {lead: european, us_role: no}\nchoices:\n  timing: {at_ceasefire: 1}\n",
+        encoding="utf-8",
+    )
+    message = assert_input_error(run("explore", space), path=space, line=3)
+    assert "YAML reads no as false; quote it, or did you mean none?" in message
+
+
+def test_true_and_false_for_a_flag_stay_booleans(tmp_path: Path) -> None:
+    path = edited(tmp_path, GUARANTEED, air_defence=False)
+    assert run("check", "--exit-zero", path).exit_code == 0
+
+
+def test_an_unquoted_date_where_text_is_expected_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "dated_title.yaml"
+    path.write_text("title: 2025-01-01\nsource: s\n", encoding="utf-8")
+    message = assert_input_error(run("check", path), path=path, line=1)
+    assert "title: must be text; YAML reads 2025-01-01 as a date; quote it" in message
+    path.write_text("title: '2025-01-01'\nsource: s\n", encoding="utf-8")
+    assert run("check", "--exit-zero", path).exit_code == 0
+
+
+def test_a_quoted_date_is_the_same_date(tmp_path: Path) -> None:
+    """`date: "2025-02-28"` (a careful user quotes it) reads as `date: 2025-02-28`."""
+    text = (PROPOSALS / "us_air_intel_backstop.yaml").read_text(encoding="utf-8")
+    plain, quoted = tmp_path / "plain.yaml", tmp_path / "quoted.yaml"
+    plain.write_text(text + "date: 2025-02-28\n", encoding="utf-8")
+    quoted.write_text(text + 'date: "2025-02-28"\n', encoding="utf-8")
+    assert verdict(quoted) == verdict(plain)
+    assert verdict(quoted) != verdict(PROPOSALS / "us_air_intel_backstop.yaml")  # the date did something
+    quoted.write_text(text + 'date: "2025-02-30"\n', encoding="utf-8")
+    assert "is not a date" in assert_input_error(run("check", quoted), path=quoted)
+
+
+def test_check_on_a_folder_reports_every_bad_file_with_all_its_errors_and_judges_the_rest(tmp_path: Path) -> None:
+    """Like a compiler: every error of every bad file, one a line; the good files judged; exit 2.
+    A dotfile in the folder is not a proposal and is not read."""
+    (tmp_path / "a_many.yaml").write_text(
+        "title: t\nsource: s\nlead: europeen\nus_role: no\ncolour: red\n", encoding="utf-8"
+    )
+    (tmp_path / "b_syntax.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    (tmp_path / "c_good.yaml").write_bytes(GUARANTEED.read_bytes())
+    (tmp_path / ".d_hidden.yaml").write_text("title: [also broken\n", encoding="utf-8")
+    result = run("check", "--exit-zero", tmp_path)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    many, syntax = tmp_path / "a_many.yaml", tmp_path / "b_syntax.yaml"
+    assert [line.split(" error: ")[0] for line in lines] == [
+        f"argmap: {many}:3:7:",
+        f"argmap: {many}:4:10:",
+        f"argmap: {many}:5:1:",
+        *[line.split(" error: ")[0] for line in lines[3:]],
+    ]
+    assert "'europeen' is not a value of lead" in lines[0] and "did you mean 'european'" in lines[0]
+    assert "YAML reads no as false" in lines[1] and "colour: unknown key" in lines[2]
+    assert len(lines) == 4 and lines[3].startswith(f"argmap: {syntax}:")
+    assert ".d_hidden" not in result.output
+    assert "[c_good]" in result.stdout
+
+
+def test_one_bad_file_reports_all_its_errors_through_the_api(tmp_path: Path, app: argmap.Argmap) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: 3\nlead: europeen\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        app.load(str(path))
+    found = [(e.line, e.key) for e in err.value.errors()]
+    assert found == [(1, "source"), (1, "title"), (2, "lead")]
 
 
 @pytest.mark.parametrize("command", ["check", "explain", "sensitivity"])
@@ -919,3 +1017,71 @@ def test_output_onto_an_input_of_the_command_is_refused(tmp_path: Path, command:
     message = assert_input_error(run(*args), path=proposal)
     assert "would overwrite an input of this command" in message
     assert proposal.read_bytes() == GUARANTEED.read_bytes()
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A copy of the Federalist No. 10 knowledge base (rules and facts), to be (not) overwritten."""
+    import shutil
+
+    for part in ("rules", "facts"):
+        shutil.copytree(ROOT / "examples" / "federalist10" / part, tmp_path / "kb" / part)
+    (tmp_path / "kb" / "argmap.toml").write_text('kb = "rules/main.lp"\n', encoding="utf-8")  # its folder tree
+    return tmp_path / "kb"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["schema"], ["map"], ["map", "{p}"], ["report", "{p}"]],
+    ids=["schema", "map", "map-proposal", "report"],
+)
+@pytest.mark.parametrize("victim", ["rules/main.lp", "rules/cure.lp", "facts/claims.lp"], ids=["entry", "rule", "fact"])
+def test_output_onto_a_rule_file_of_the_command_is_refused(kb_copy: Path, command: list[str], victim: str) -> None:
+    """The rule files (the --kb entry, and every file it includes) are inputs of every command."""
+    proposal = ROOT / "examples" / "federalist10" / "proposals" / "small_republic.yaml"
+    before = {p: p.read_bytes() for p in kb_copy.rglob("*.lp")}
+    args = [a.replace("{p}", str(proposal)) for a in command]
+    result = run(*args, "--kb", kb_copy / "rules" / "main.lp", "-o", kb_copy / victim)
+    message = assert_input_error(result, path=kb_copy / victim)
+    assert "would overwrite an input of this command" in message
+    assert {p: p.read_bytes() for p in kb_copy.rglob("*.lp")} == before
+
+
+@pytest.mark.parametrize("name", ["/proc/self/fd/1", "/dev/stdout"])
+def test_output_onto_standard_output_by_its_name_writes_into_the_pipe(name: str, schema_text: str) -> None:
+    """The real console script, its standard output a pipe: the name reaches the pipe, written as is."""
+    if not os.path.exists(name):
+        pytest.skip(f"no {name} on this system")
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, "schema", "proposal", "-o", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == schema_text and done.stderr == ""
+
+
+def test_output_onto_standard_output_redirected_to_a_file_fills_that_file(tmp_path: Path, schema_text: str) -> None:
+    target = tmp_path / "out.json"
+    with open(target, "w", encoding="utf-8") as handle:
+        done = subprocess.run(
+            [sys.executable, "-c", ENTRY, "schema", "proposal", "-o", "/proc/self/fd/1"],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8") == schema_text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temporary file left beside it
+
+
+def test_output_through_a_dangling_symbolic_link_creates_its_target(tmp_path: Path, schema_text: str) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "new.json")
+    result = run("schema", "proposal", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and (tmp_path / "new.json").read_text(encoding="utf-8") == schema_text

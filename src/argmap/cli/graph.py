@@ -64,7 +64,8 @@ def map_command(
         raise InputError(render_graph.INSTALL_DOT)
     app = open_app(kb, layers)
     text = render_graph.render(app.map(proposal, focus=focus, depth=depth, fired_only=fired_only), fmt)
-    write_output(output, text, inputs=(proposal,) if proposal else ())
+    rules = [src.path for src in app.kb.sources()]  # the rule files are inputs too
+    write_output(output, text, inputs=(*rules, proposal) if proposal else rules)
 
 
 @main.command("report")
@@ -83,4 +84,5 @@ def report_command(paths: tuple[str, ...], output: str, kb: tuple[str, ...], lay
     input.
     """
     app = open_app(kb, layers)
-    write_output(output, report_html(app.report(app.load_all(paths))), inputs=paths)
+    rules = [src.path for src in app.kb.sources()]  # the rule files are inputs too
+    write_output(output, report_html(app.report(app.load_all(paths))), inputs=(*rules, *paths))

@@ -77,4 +77,4 @@ def schema_command(kind: str, kb: tuple[str, ...], layers: tuple[str, ...], outp
 
     app = open_app(kb, layers)
     text = json.dumps(app.schema(kind), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write_output(output, text)
+    write_output(output, text, inputs=[src.path for src in app.kb.sources()])

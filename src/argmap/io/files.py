@@ -72,11 +72,11 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
     target = os.path.realpath(path)
     for source in inputs:
         try:
-            if not os.path.exists(source) or not os.path.exists(target):
+            if not os.path.exists(source) or not os.path.exists(path):
                 continue
             # a folder given as input stands for the YAML files in it (as a batch command reads them)
             name = os.path.basename(target)
-            same = os.path.samefile(source, target) or (
+            same = os.path.samefile(source, path) or (
                 os.path.isdir(source)
                 and name.endswith((".yaml", ".yml"))
                 and not name.startswith(".")
@@ -87,16 +87,19 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
         if same:
             raise InputError("the output would overwrite an input of this command", path=path, key="--output")
     try:
-        info = os.stat(target)
+        # through the links as the kernel follows them: /proc/self/fd/1 (and /dev/stdout) name a pipe or
+        # a terminal that has no path of its own, which realpath cannot reach
+        info = os.stat(path)
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise InputError("is a directory", path=path, expected="a file path for the output")
-    if info is not None and not stat.S_ISREG(info.st_mode):
+    if info is not None and (not stat.S_ISREG(info.st_mode) or not os.path.exists(target)):
+        # not a regular file (a device, a FIFO, a pipe), or one only a /proc link reaches: written directly
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
         except OSError as exc:

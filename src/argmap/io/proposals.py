@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from ..model.errors import InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
 from ..model.proposal import Phase, Proposal, Setting
-from .yamltree import Node, load_yaml, unknown
+from .yamltree import Node, load_yaml, unknown, yaml_reading
+
+_T = TypeVar("_T")
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -45,43 +48,69 @@ def load_proposal(path: str, voc: Vocabulary) -> Proposal:
 
 
 def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: str | None = None) -> Proposal:
-    """Validate a parsed YAML tree as a proposal."""
+    """Validate a parsed YAML tree as a proposal.
+
+    Raises:
+        InputError: the first error in the file, with every other one it has in
+            ``more`` (each key is checked on its own, as a compiler reads on).
+    """
     components = voc.components
     v = _Validator(path, voc)
     if root.kind != "mapping":
         raise v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping")
+    errors: list[InputError] = []
+
+    def attempt(check: Callable[[], _T]) -> _T | None:
+        try:
+            return check()
+        except InputError as exc:
+            errors.extend(exc.errors())
+            return None
+
     allowed = [*META_KEYS, *components]
     for key, (line, col) in root.keys.items():  # type: ignore[union-attr]
         if key not in allowed:
-            raise InputError(
-                "unknown key",
-                path=path,
-                line=line,
-                column=col,
-                key=key,
-                expected=one_of(allowed, limit=40),
-                suggestion=closest(key, allowed),
+            errors.append(
+                InputError(
+                    "unknown key",
+                    path=path,
+                    line=line,
+                    column=col,
+                    key=key,
+                    expected=one_of(allowed, limit=40),
+                    suggestion=closest(key, allowed),
+                )
             )
     items: dict[str, Node] = root.value
-    title = v.text(items, "title", root, required=True)
-    source = v.text(items, "source", root, required=True)
-    notes = v.text(items, "notes", root, required=False)
+    title = attempt(lambda: v.text(items, "title", root, required=True))
+    source = attempt(lambda: v.text(items, "source", root, required=True))
+    notes = attempt(lambda: v.text(items, "notes", root, required=False))
     pid = default_id or _stem(path)
     if "id" in items:
-        pid = v.identifier(items["id"], "id")
+        pid = attempt(lambda: v.identifier(items["id"], "id")) or pid
     settings: list[Setting] = []
     for key, comp in components.items():
         if key in items:
-            settings.extend((key, value) for value in v.component(items[key], comp))
+            values = attempt(lambda key=key, comp=comp: v.component(items[key], comp)) or []  # type: ignore[misc]
+            settings.extend((key, value) for value in values)
     opened: list[str] = []
     open_values: list[Setting] = []
     if "open" in items:
-        opened, open_values = v.open_aspects(items["open"], items)
-    date = v.date(items["date"]) if "date" in items else None
+        opened, open_values = attempt(lambda: v.open_aspects(items["open"], items)) or ([], [])
+    date = attempt(lambda: v.date(items["date"])) if "date" in items else None
     phases: tuple[Phase, ...] = ()
     if "phases" in items:
-        phases = v.phases(items["phases"], tuple(sorted(settings)))
-        settings = list(phases[-1].settings)
+        phases = attempt(lambda: v.phases(items["phases"], tuple(sorted(settings)))) or ()
+        if phases:
+            settings = list(phases[-1].settings)
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
+        for e in errors:
+            e.more = ()
+        first = errors[0]
+        first.more = tuple(errors[1:])
+        raise first
+    assert title is not None and source is not None
     return Proposal(
         pid,
         title,
@@ -162,6 +191,11 @@ class _Validator:
                 expected="no date key (or a knowledge base with dated stance/5 facts)",
             )
         value = node.value
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            try:  # a date in quotes is still a date
+                value = datetime.date.fromisoformat(value)
+            except ValueError as exc:
+                raise self.error(f"'{node.value}' is not a date: {exc}", node, key="date") from None
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value.year * 10000 + value.month * 100 + value.day
         raise self.error(
@@ -324,6 +358,9 @@ class _Validator:
                 raise self.error("missing required key", parent, key=key, expected=f"{key}: {META_KEYS[key]}")
             return None
         if node.kind != "scalar" or not isinstance(node.value, str) or not node.value.strip():
+            reading = yaml_reading(node)
+            if reading:
+                raise self.error(f"must be text; {reading}", node, key=key, expected=META_KEYS[key])
             raise self.error(f"must be text, not {_describe(node)}", node, key=key, expected=META_KEYS[key])
         return node.value.strip()
 
@@ -338,6 +375,9 @@ class _Validator:
         return node.value
 
     def word(self, node: Node, key: str, choices: list[str], what: str) -> str:
+        reading = yaml_reading(node, choices)
+        if reading:
+            raise self.error(reading, node, key=key, expected=one_of(choices))
         if node.kind != "scalar" or isinstance(node.value, bool) or not isinstance(node.value, str):
             raise self.error(f"{_describe(node)} is not {what}", node, key=key, expected=one_of(choices))
         if node.value not in choices:

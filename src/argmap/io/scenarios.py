@@ -26,7 +26,7 @@ from ..model.proposal import Change, Proposal
 from ..model.testing import Case, Expect, ReasonPattern
 from .changes import parse_changes
 from .proposals import proposal_from_node
-from .yamltree import Node, check_keys, load_yaml
+from .yamltree import Node, check_keys, load_yaml, yaml_reading
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 CASE_KEYS = ("name", "description", "tags", "skip", "proposal", "changes", "expect", "variations")
@@ -250,6 +250,10 @@ class _Reader:
             for v in values:
                 if v.kind != "scalar" or v.value is None:
                     raise self.error("must be a value or a list of values", v, key=f"{key}.{comp}")
+                known = self.voc.components.get(comp)
+                reading = yaml_reading(v, known.values) if known is not None and known.arity != "flag" else None
+                if reading:
+                    raise self.error(reading, v, key=f"{key}.{comp}", expected=one_of(known.values))  # type: ignore[union-attr]
                 words.append(("true" if v.value else "false") if isinstance(v.value, bool) else str(v.value))
             if not words:
                 raise self.error("the list is empty", value, key=f"{key}.{comp}")

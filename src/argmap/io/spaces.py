@@ -33,7 +33,7 @@ import clingo
 from ..model.errors import InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
 from ..model.verdicts import Registry
-from .yamltree import Node, check_keys, load_yaml, unknown
+from .yamltree import Node, check_keys, load_yaml, unknown, yaml_reading
 
 TOP_KEYS = ("title", "source", "notes", "fixed", "choices", "constraints", "goals", "axes")
 MAX_COST = 1_000_000
@@ -132,6 +132,9 @@ class _Reader:
         raw = node.value
         if comp.arity == "flag" and isinstance(raw, bool):
             return "true" if raw else "false"
+        reading = yaml_reading(node, comp.values)
+        if reading:
+            raise self.error(reading, node, key=f"{where}.{key}", expected=one_of(comp.values))
         if node.kind != "scalar" or isinstance(raw, bool) or not isinstance(raw, str) or raw not in comp.values:
             shown = raw if node.kind == "scalar" else node.kind
             raise self.error(

@@ -256,6 +256,31 @@ class _Walker:
             raise self.error(f"cannot read value '{node.value}' as {tag}", node) from None
 
 
+def yaml_reading(node: Node, choices: Iterable[str] = ()) -> str | None:
+    """A hint for an unquoted scalar that YAML read as something other than the text it looks like
+    (``no`` as false, ``2025-01-01`` as a date, ``~`` or ``null`` as nothing), where text was wanted;
+    with the closest of `choices` as a "did you mean".  None if the value is text, or was written
+    as what it is (``false``, ``12``)."""
+    import datetime
+
+    if node.kind != "scalar" or node.text is None or isinstance(node.value, str):
+        return None
+    value = node.value
+    if isinstance(value, bool):
+        if node.text.lower() in ("true", "false"):
+            return None
+        what = "true" if value else "false"
+    elif isinstance(value, (datetime.date, datetime.datetime)):
+        what = "a date"
+    elif value is None and node.text:
+        what = "an empty value"
+    else:
+        return None
+    suggestion = closest(node.text, choices)
+    hint = f"YAML reads {node.text} as {what}; quote it"
+    return hint + (f", or did you mean {suggestion}?" if suggestion else f" ('{node.text}')")
+
+
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 

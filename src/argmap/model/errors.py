@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -23,11 +23,22 @@ class InputError(Exception):
     key: str | None = None
     expected: str | None = None
     suggestion: str | None = None
+    #: further errors found in the same input (a file read to the end, as a compiler does)
+    more: tuple[InputError, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
 
     def __str__(self) -> str:
+        """The error on one line; each further error on a line of its own, as the command line
+        shows an error (``argmap: FILE:LINE:COL: error: ...``)."""
+        return self._line() + "".join(f"\nargmap: {other._line()}" for other in self.errors()[1:])
+
+    def errors(self) -> list[InputError]:
+        """This error and the further ones, in order."""
+        return [self, *self.more]
+
+    def _line(self) -> str:
         where = ""
         if self.path is not None:
             where = self.path
