@@ -119,13 +119,15 @@ CASES = [
     ),
     (
         "low-risk-two-changes",
-        proposal(lead="european", guarantors=["uk"], us_role=["none"], military_aid="short_term"),
+        # (a US political declaration: NATO membership with us_role [none] is a conflict)
+        proposal(lead="european", guarantors=["uk"], us_role=["political_declaration"], military_aid="short_term"),
         ("western_contingent", "nato_path", "military_aid"),
         ("risk=low",),
     ),
     (
         "medium-risk-or-better",
-        proposal(lead="european", guarantors=["uk"], us_role=["none"], military_aid="short_term"),
+        # (a US political declaration: NATO membership with us_role [none] is a conflict)
+        proposal(lead="european", guarantors=["uk"], us_role=["political_declaration"], military_aid="short_term"),
         ("western_contingent", "nato_path", "military_aid"),
         ("risk=medium",),
     ),
@@ -143,7 +145,9 @@ CASES = [
     ),
     (
         "consistent-two-ties",
-        proposal(lead="us", guarantors=["us"], us_role=["none"], neutrality="permanent", nato_path="member"),
+        proposal(
+            lead="us", guarantors=["us"], us_role=["political_declaration"], neutrality="permanent", nato_path="member"
+        ),
         ("lead", "neutrality", "nato_path"),
         ("consistent",),
     ),
@@ -256,19 +260,30 @@ def test_the_european_force_needs_only_a_us_backstop(
 
 def test_keep_pins_are_respected(app: argmap.Argmap, repairer: Engine, proposals: dict[str, Proposal]) -> None:
     p = proposals["european_reassurance_force"]
-    result = repair(repairer, app.engine, p, keep=["us_role"])
+    result = repair(repairer, app.engine, p, keep=["nato_path", "guarantors"])
     assert result.found
     for r in result.repairs:
-        assert r.after is not None and r.after.proposal.values("us_role") == p.values("us_role")
-        assert "us_role" not in {k for _, k, _ in r.changes}
-    assert [r.changes for r in result.repairs] == [(("add", "nato_path", "member"),)]
+        assert r.after is not None and r.after.proposal.values("nato_path") == p.values("nato_path")
+        assert not {"nato_path", "guarantors"} & {k for _, k, _ in r.changes}
+
+
+def test_keeping_no_us_role_leaves_no_repair(
+    app: argmap.Argmap, repairer: Engine, proposals: dict[str, Proposal]
+) -> None:
+    """Issue 12: NATO membership with us_role [none] is a conflict, so membership no longer repairs it.
+
+    Without the US, no guarantee is credible ("guarantees guaranteed by the United States").
+    """
+    result = repair(repairer, app.engine, proposals["european_reassurance_force"], keep=["us_role"])
+    assert not result.found
+    assert result.blocked_by == ("keep us_role",)
 
 
 # ---------------------------------------------------------------- no repair
 @pytest.mark.parametrize(
     ("keep", "max_changes", "blocked_by"),
     [
-        (("us_role", "nato_path"), None, ("keep nato_path", "keep us_role")),
+        (("us_role", "nato_path"), None, ("keep us_role",)),
         ((), 0, ("at most 0 changes",)),
         (("nato_path",), 0, ("at most 0 changes",)),
     ],
@@ -298,7 +313,7 @@ def test_blocked_by_names_only_the_pins_that_forbid_a_repair(
     keep = ["us_role", "nato_path", "lead", "timing", "air_defence", "military_aid"]
     result = repair(repairer, app.engine, proposals["european_reassurance_force"], keep=keep)
     assert not result.found
-    assert result.blocked_by == ("keep nato_path", "keep us_role")
+    assert result.blocked_by == ("keep us_role",)
 
 
 def test_a_proposal_that_meets_the_goal_needs_no_change(
@@ -343,3 +358,21 @@ def test_bad_repair_questions_are_input_errors(
 def test_repair_needs_a_repair_engine(app: argmap.Argmap, proposals: dict[str, Proposal]) -> None:
     with pytest.raises(ValueError, match="mode='repair'"):
         repair(app.engine, app.engine, proposals["european_reassurance_force"])
+
+
+def test_an_open_aspect_is_settled_by_the_repair(app: argmap.Argmap, repairer: Engine) -> None:
+    """An open us_role is a component the repair may set: (open) -> backstop."""
+    from argmap.render.text import repair_text
+
+    p = Proposal(
+        "open_subset",
+        "Coalition force, US role open",
+        "test",
+        (("guarantors", "uk"), ("lead", "european"), ("western_contingent", "tripwire")),
+        open=("us_role",),
+        open_values=(("us_role", "air_support"), ("us_role", "backstop"), ("us_role", "intelligence")),
+    )
+    result = repair(repairer, app.engine, p)
+    assert [r.changes for r in result.repairs] == [(("add", "us_role", "backstop"),)]
+    assert result.repairs[0].after is not None and result.repairs[0].after["credible"].good
+    assert "us_role: (open) -> backstop" in repair_text(result, app.vocabulary)

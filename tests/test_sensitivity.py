@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import argmap
-from argmap import InputError, Verdict, World
+from argmap import Verdict, World
 from argmap.analysis.sensitivity import sensitivity
 from argmap.model.results import Sensitivity
 
@@ -112,11 +112,21 @@ def test_the_enumeration_matches_when_asked_twice(app: argmap.Argmap, proposals:
     assert app.judge(p, trace=True).verdict == app.check(p)  # the enumeration left no claim rejected
 
 
-def test_an_open_proposal_is_refused(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
-    with pytest.raises(InputError, match="sensitivity needs a proposal with no open aspect") as info:
-        sensitivity(app.traced, proposals["taiwan_style_law"])
-    assert "taiwan_style_law.yaml" in str(info.value)
-    assert "open" in str(info.value)
+def test_an_open_proposal_is_read_across_its_completions(
+    app: argmap.Argmap, proposals: dict[str, argmap.Proposal]
+) -> None:
+    """Each rejection is judged over every completion; pivotal means the reading across them changes."""
+    p = proposals["taiwan_style_law"]
+    result = sensitivity(app.traced, p)
+    by_name = {v.verdict: v for v in result.verdicts}
+    assert by_name["credible"].value == "some"
+    for v in result.verdicts:
+        for role in v.rests_on:
+            after = app.check(p, World(rejected=(role.claim,)))[v.verdict].short()
+            assert role.pivotal == (after != v.value), (v.verdict, role.claim)
+            if role.pivotal:
+                assert role.if_rejected == after
+    assert any(v.pivotal for v in result.verdicts)
 
 
 def test_sensitivity_needs_a_traced_engine(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:

@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[str, str, tuple[str, ...], str, str, tuple[tuple[str, 
     "korea_lite_without_troops": ("all", "all", ("medium",), "none", "all", (("south_korea", "all"),)),
     "korea_style_treaty": ("all", "all", ("low",), "none", "all", ()),
     "nato_membership": ("all", "all", ("low",), "none", "all", ()),
-    "nato_promise_alone": ("all", "none", ("high",), "all", "none", ()),
+    "nato_promise_alone": ("all", "none", ("high",), "none", "none", ()),
     "roadmap_neutral_then_nato": ("all", "all", ("medium",), "none", "none", (("south_korea", "all"),)),
     "roadmap_stages_before_ceasefire": ("all", "all", ("low",), "none", "all", ()),
     "neutral_yet_nato": ("none", "none", ("high",), "none", "none", ()),
@@ -201,3 +201,75 @@ def test_europe_alone_fails_for_the_articles_reasons(verdicts: dict[str, argmap.
     assert {"eu_needs_us", "guaranteed_guarantees"} <= {
         r.basis for r in v.reasons if r.verdict == "credible" and r.effect == "con"
     }
+
+
+# ---------------------------------------------------------------- open proposals
+OPEN_SUBSET = argmap.Proposal(
+    "open_subset",
+    "Coalition force, US role open among three",
+    "test",
+    (
+        ("guarantors", "coalition_of_the_willing"),
+        ("guarantors", "france"),
+        ("guarantors", "uk"),
+        ("lead", "european"),
+        ("western_contingent", "tripwire"),
+    ),
+    open=("us_role",),
+    open_values=(("us_role", "air_support"), ("us_role", "backstop"), ("us_role", "intelligence")),
+)
+
+
+def _satisfies(when: tuple[tuple[tuple[str, str, bool], ...], ...], settings: set[tuple[str, str]]) -> bool:
+    return any(all(((k, v) in settings) == present for k, v, present in conj) for conj in when)
+
+
+def test_an_open_proposal_says_which_completions_give_which_verdict(app: argmap.Argmap) -> None:
+    verdict = app.check(OPEN_SUBSET)
+    groups = {(c.verdict, c.value): c for c in verdict.completions}
+    assert groups[("credible", "true")].when == ((("us_role", "backstop", True),),)
+    assert groups[("credible", "false")].when == ((("us_role", "backstop", False),),)
+    assert groups[("credible", "true")].count == 4 and groups[("credible", "true")].total == 8
+    # Verdicts that do not vary are not described.
+    assert ("consistent", "true") not in groups
+
+
+def test_the_description_of_completions_is_exact(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
+    """Each completion, judged on its own, has a value exactly when the description says so."""
+    import itertools
+
+    for p in (OPEN_SUBSET, proposals["taiwan_style_law"]):
+        verdict = app.check(p)
+        assert verdict.completions
+        narrowed = [v for k, v in p.open_values if k == "us_role"] or list(app.vocabulary.components["us_role"].values)
+        for size in range(len(narrowed) + 1):
+            for chosen in itertools.combinations(narrowed, size):
+                settings = set(p.settings) | {("us_role", v) for v in chosen}
+                single = argmap.Proposal(p.id, p.title, p.source, tuple(sorted(settings)))
+                judged = app.check(single)
+                if not judged["consistent"].good:
+                    continue  # an incoherent completion is not one the open aspect ranges over
+                for c in verdict.completions:
+                    holds = c.value in judged[c.verdict].reached
+                    assert holds == _satisfies(c.when, settings), (p.id, chosen, c)
+
+
+def test_check_prints_the_completions_grouped(app: argmap.Argmap) -> None:
+    from argmap.render.text import verdict_text
+
+    text = verdict_text(app.check(OPEN_SUBSET), app.vocabulary)
+    assert "Which completions give which verdict:" in text
+    assert "credible      yes when us_role includes backstop (4 of 8 completions)" in text
+    assert "feasible now  yes when us_role includes air_support, backstop or intelligence" in text
+
+
+def test_json_carries_the_completions_and_how_each_verdict_holds(app: argmap.Argmap) -> None:
+    from argmap.render.json import verdict_json
+
+    out = verdict_json(app.check(OPEN_SUBSET), app.vocabulary)
+    assert out["holds"]["credible"] == "some"
+    assert set(out["holds"]["risk"]) == {"medium", "high"}
+    first = next(c for c in out["completions"] if c["verdict"] == "credible" and c["value"] == "true")
+    assert first["when"] == [[{"key": "us_role", "value": "backstop", "present": True}]]
+    closed = verdict_json(app.check(argmap.Proposal("p", "t", "s", OPEN_SUBSET.settings)), app.vocabulary)
+    assert "completions" not in closed

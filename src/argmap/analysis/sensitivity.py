@@ -16,7 +16,6 @@ from ..asp.terms import text
 from ..engine.control import Answer, Engine
 from ..engine.decode import decode
 from ..engine.judge import judge
-from ..model.errors import InputError
 from ..model.proposal import Proposal, World
 from ..model.results import ClaimRole, Sensitivity, VerdictSensitivity
 from .explain import Explainer, verdict_atoms
@@ -27,16 +26,10 @@ def sensitivity(engine: Engine, proposal: Proposal) -> Sensitivity:
 
     `engine` must be traced.
 
-    Raises:
-        InputError: the proposal leaves aspects open (fix them first).
+    For a proposal with open aspects, a verdict is read across its completions
+    (``yes``, ``some``, ``no``; the levels reached), with and without each
+    rejection, so a claim is pivotal when rejecting it changes that reading.
     """
-    if proposal.open:
-        raise InputError(
-            "sensitivity needs a proposal with no open aspect",
-            path=proposal.path,
-            key="open",
-            expected="set the open components first (argmap whatif --set)",
-        )
     voc = engine.vocabulary
     judged = judge(engine, proposal, trace=True)
     baseline = {o.name: o.short() for o in judged.verdict.outcomes}
@@ -46,8 +39,8 @@ def sensitivity(engine: Engine, proposal: Proposal) -> Sensitivity:
             verdict = judge(engine, proposal, World(rejected=(cid,))).verdict
             outcomes[cid] = {o.name: o.short() for o in verdict.outcomes}
     else:
-        for cid, shown in _single_rejections(engine, proposal):
-            verdict = decode(proposal, Answer(shown, shown), voc)
+        for cid, (cautious, brave) in _single_rejections(engine, proposal).items():
+            verdict = decode(proposal, Answer(cautious, brave), voc)
             outcomes[cid] = {o.name: o.short() for o in verdict.outcomes}
     ex = Explainer(engine, judged.answer)
     nodes: dict[str, set[str]] = {}
@@ -66,22 +59,34 @@ def sensitivity(engine: Engine, proposal: Proposal) -> Sensitivity:
     return Sensitivity(proposal, tuple(results))
 
 
-def _single_rejections(engine: Engine, proposal: Proposal) -> list[tuple[str | None, frozenset[clingo.Symbol]]]:
+Shown = frozenset[clingo.Symbol]
+
+
+def _single_rejections(engine: Engine, proposal: Proposal) -> dict[str | None, tuple[Shown, Shown]]:
     """The shown atoms with each claim rejected alone (and with none), in one solve.
 
     The ``rejected/1`` inputs are left free and ``lp/support.lp``'s
     ``one_rejection`` allows at most one; each answer set is read as its shown
     atoms and the one input that is true (reading every atom of a traced
-    program for each answer set would cost far more than the solve).
+    program for each answer set would cost far more than the solve).  With open
+    aspects there is one answer set per rejection and completion; each
+    rejection's are combined into the atoms true in every completion and in
+    some (cautious, brave).
     """
     inputs = engine.inputs(proposal, World())
     assumptions = engine.complete([*inputs, engine.literal("one_rejection")], free={"rejected"})
     rejections = [(text(sym.arguments[0]), engine.literal_of(sym)) for sym in engine.atoms("rejected", 1)]
-    found: list[tuple[str | None, frozenset[clingo.Symbol]]] = []
+    found: dict[str | None, tuple[Shown, Shown]] = {}
 
     def on_model(model: clingo.Model) -> None:
         rejected = next((cid for cid, lit in rejections if model.is_true(lit)), None)
-        found.append((rejected, frozenset(model.symbols(shown=True))))
+        shown = frozenset(model.symbols(shown=True))
+        if rejected in found:
+            cautious, brave = found[rejected]
+            shown, brave = cautious & shown, brave | shown
+        else:
+            brave = shown
+        found[rejected] = (shown, brave)
 
     engine.configure(enum_mode="auto", models="0")
     engine.run(assumptions, on_model=on_model)

@@ -20,6 +20,7 @@ import clingo
 
 from ..asp import program
 from ..asp.program import FIRED, MessageLog, ProgramIndex
+from ..asp.terms import text as text_of
 from ..model.errors import InputError
 from ..model.kb import PARTS, Vocabulary
 from ..model.proposal import BASELINE, Proposal, World
@@ -307,6 +308,50 @@ class Engine:
             frozenset(atoms),
             frozenset(atoms_cautious or ()),
         )
+
+    def completion_table(
+        self, assumptions: Sequence[int], keys: Iterable[str]
+    ) -> tuple[list[tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]], bool]:
+        """Each completion of an open proposal: its open components' values and its verdicts' values.
+
+        One clingo enumeration under `assumptions` (up to MAX_COMPLETIONS
+        answer sets); each answer set is read through the program literals of
+        ``has(Key, Value)`` for the open `keys` and of the engine's
+        ``__value(Verdict, Value)``, not through its atoms.  Returns the rows,
+        deduplicated and sorted, and whether the enumeration was cut short.
+        """
+        if self._coherent is not None and self._coherent in assumptions and not self.satisfiable(assumptions):
+            assumptions = [-lit if lit == self._coherent else lit for lit in assumptions]
+        wanted = {_sym(k) for k in keys}
+        atoms = self._ctl.symbolic_atoms
+        has = [
+            ((text_of(a.symbol.arguments[0]), text_of(a.symbol.arguments[1])), a.literal)
+            for a in atoms.by_signature("has", 2)
+            if a.symbol.arguments[0] in wanted
+        ]
+        values = [
+            ((text_of(a.symbol.arguments[0]), text_of(a.symbol.arguments[1])), a.literal)
+            for a in atoms.by_signature("__value", 2)
+        ]
+        self._configure("auto", str(MAX_COMPLETIONS))
+        rows: set[tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]] = set()
+        count = 0
+
+        def on_model(model: clingo.Model) -> None:
+            nonlocal count
+            count += 1
+            rows.add(
+                (
+                    frozenset(kv for kv, lit in has if model.is_true(lit)),
+                    frozenset(vx for vx, lit in values if model.is_true(lit)),
+                )
+            )
+
+        result = self.run(assumptions, on_model=on_model)
+        if not result.satisfiable:
+            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+        ordered = sorted(rows, key=lambda row: (sorted(row[0]), sorted(row[1])))
+        return ordered, count >= MAX_COMPLETIONS
 
     def configure(self, **settings: str) -> None:
         """Set clasp's solve options (enum_mode, models, opt_mode, project) for the next solves."""

@@ -7,12 +7,14 @@ calls :func:`judge`, so they cannot disagree about an atom.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import clingo
 
 from ..model.proposal import BASELINE, Proposal, World
-from ..model.verdicts import ALL, PhaseVerdict, Verdict
+from ..model.verdicts import ALL, FALSE, TRUE, Completions, Literal, PhaseVerdict, Verdict
 from .control import Answer, Engine
 from .decode import decode
 
@@ -41,8 +43,99 @@ def judge(engine: Engine, proposal: Proposal, world: World = BASELINE, *, trace:
         raise ValueError("a traced judgement needs an engine built with trace=True")
     if proposal.phases:
         return _roadmap(engine, proposal, world, trace)
-    answer = engine.solve(engine.assumptions(proposal, world), open_aspects=bool(proposal.open), fired=trace)
-    return Judgement(decode(proposal, answer, engine.vocabulary), answer)
+    assumptions = engine.assumptions(proposal, world)
+    answer = engine.solve(assumptions, open_aspects=bool(proposal.open), fired=trace)
+    verdict = decode(proposal, answer, engine.vocabulary)
+    if proposal.open:
+        verdict = replace(verdict, completions=completions(engine, assumptions, proposal.open))
+    return Judgement(verdict, answer)
+
+
+def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> tuple[Completions, ...]:
+    """For each verdict that varies across the completions of the open `keys`: which completions give which value.
+
+    clingo enumerates the completions (``Engine.completion_table``: the open
+    components' values and the verdicts' values of each answer set); each value
+    reached in some completions but not all is then described by a short
+    disjunction of conjunctions over the open components that holds in exactly
+    the completions giving it (a greedy cover: the fewest literals first, most
+    completions covered first).  Nothing here knows what the verdicts mean.
+    """
+    rows, _ = engine.completion_table(assumptions, keys)
+    total = len(rows)
+    if total < 2:
+        return ()
+    arity = {k: engine.vocabulary.components[k].arity for k in keys}
+    seen: dict[str, set[str]] = {k: set() for k in keys}
+    for has, _ in rows:
+        for k, v in has:
+            seen[k].add(v)
+    literals: list[Literal] = []
+    for k in sorted(keys):
+        for v in sorted(seen[k]):
+            literals.append((k, v, True))
+            if arity[k] == "many":
+                literals.append((k, v, False))
+    out = []
+    for spec in engine.vocabulary.registry:
+        reached = sorted({x for _, vals in rows for n, x in vals if n == spec.name}, key=spec.rank)
+        if spec.kind == "bool":
+            reached = [x for x in (TRUE, FALSE) if x in reached]
+        for value in reached:
+            yes = [has for has, vals in rows if (spec.name, value) in vals]
+            if len(yes) == total:
+                continue
+            no = [has for has, vals in rows if (spec.name, value) not in vals]
+            out.append(Completions(spec.name, value, _cover(yes, no, literals, arity), len(yes), total))
+    return tuple(out)
+
+
+def _holds(lit: Literal, completion: frozenset[tuple[str, str]]) -> bool:
+    key, value, present = lit
+    return ((key, value) in completion) == present
+
+
+#: The most literals a conjunction tried by the cover may have (then a completion is named in full).
+_MAX_CONJUNCTION = 3
+
+
+def _cover(
+    yes: list[frozenset[tuple[str, str]]],
+    no: list[frozenset[tuple[str, str]]],
+    literals: list[Literal],
+    arity: dict[str, str],
+) -> tuple[tuple[Literal, ...], ...]:
+    """Conjunctions of literals that together hold in every completion of `yes` and in none of `no`."""
+    uncovered = set(yes)
+    clauses: list[tuple[Literal, ...]] = []
+    while uncovered:
+        best: tuple[tuple[Literal, ...], set[frozenset[tuple[str, str]]]] | None = None
+        useful = [lit for lit in literals if any(_holds(lit, c) for c in uncovered)]
+        for size in range(1, _MAX_CONJUNCTION + 1):
+            if size > 1 and len(useful) > 24:
+                break
+            for conj in itertools.combinations(useful, size):
+                if len({(k, v) for k, v, _ in conj}) < size:
+                    continue
+                if any(all(_holds(lit, c) for lit in conj) for c in no):
+                    continue
+                covered = {c for c in uncovered if all(_holds(lit, c) for lit in conj)}
+                if covered and (best is None or len(covered) > len(best[1])):
+                    best = (conj, covered)
+            if best is not None:
+                break
+        if best is None:
+            # Name one completion in full, then drop each literal that is not needed to exclude `no`.
+            first = min(uncovered, key=sorted)
+            conj = [lit for lit in literals if _holds(lit, first) and (lit[2] or arity[lit[0]] == "many")]
+            for lit in list(conj):
+                trial = [x for x in conj if x != lit]
+                if trial and not any(all(_holds(x, c) for x in trial) for c in no):
+                    conj = trial
+            best = (tuple(conj), {c for c in uncovered if all(_holds(x, c) for x in conj)})
+        clauses.append(best[0])
+        uncovered -= best[1]
+    return tuple(sorted(clauses))
 
 
 def _roadmap(engine: Engine, proposal: Proposal, world: World, trace: bool) -> Judgement:

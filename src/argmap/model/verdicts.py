@@ -249,6 +249,29 @@ class Finding:
     holds: str = ALL
 
 
+#: One condition on a completion: (component, value, present).  For a one-valued
+#: component, ``(activation, automatic, True)`` reads "activation is automatic";
+#: for a list, ``(us_role, backstop, False)`` reads "us_role does not include backstop".
+Literal = tuple[str, str, bool]
+
+
+@dataclass(frozen=True)
+class Completions:
+    """Which completions of an open proposal give one verdict one value.
+
+    ``when`` is a disjunction of conjunctions of literals over the open
+    aspects, exact over the completions clingo enumerated: a completion gives
+    ``value`` if and only if it satisfies some conjunction.  ``count`` is how
+    many completions give it, of ``total``.
+    """
+
+    verdict: str
+    value: str
+    when: tuple[tuple[Literal, ...], ...]
+    count: int
+    total: int
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The verdicts of one proposal, with everything the knowledge base says about it.
@@ -265,6 +288,8 @@ class Verdict:
     warnings: tuple[Finding, ...] = ()
     notes: tuple[Finding, ...] = ()
     phases: tuple[PhaseVerdict, ...] = ()
+    #: For an open proposal: which completions give which value, for each verdict that varies.
+    completions: tuple[Completions, ...] = ()
 
     def __getitem__(self, name: str) -> Outcome:
         for o in self.outcomes:

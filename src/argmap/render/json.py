@@ -2,8 +2,9 @@
 
 The shapes are documented in the README ("JSON output").  Every verdict is
 keyed by the name the knowledge base declares; for a proposal with open
-aspects, ``verdicts`` gives the value at the worst completion and ``holds``
-every value reached, with ``all`` or ``some``.
+aspects, ``verdicts`` gives the value at the worst completion, ``holds``
+every value reached, with ``all`` or ``some``, and ``completions`` which
+completions give each value that varies.
 """
 
 from __future__ import annotations
@@ -92,6 +93,17 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
     }
     if p.open_values:
         out["open_values"] = [{"key": k, "value": val} for k, val in p.open_values]
+    if p.open:
+        out["completions"] = [
+            {
+                "verdict": c.verdict,
+                "value": c.value,
+                "when": [[{"key": k, "value": x, "present": present} for k, x, present in conj] for conj in c.when],
+                "count": c.count,
+                "total": c.total,
+            }
+            for c in v.completions
+        ]
     if p.date is not None:
         out["date"] = str(p.date)
     if v.phases:

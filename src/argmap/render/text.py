@@ -18,7 +18,7 @@ from ..model.kb import Claim, Vocabulary
 from ..model.lint import CODES, Finding
 from ..model.proposal import Proposal
 from ..model.results import Exploration, Package, RepairResult, Sensitivity, SubjectDiff, WhatIf
-from ..model.verdicts import ALL, Conflict, Reason, Verdict, VerdictSpec
+from ..model.verdicts import ALL, Conflict, Literal, Reason, Verdict, VerdictSpec
 from ..model.verdicts import Finding as Remark
 
 WIDTH = 88
@@ -85,6 +85,57 @@ def outcome_rows(v: Verdict, voc: Vocabulary, indent: str = "  ") -> list[str]:
     return [f"{indent}{o.spec.label:<{width}}{o.text()}" for o in v.outcomes]
 
 
+def _words(items: Sequence[str], last: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def when_text(when: Sequence[Sequence[Literal]], voc: Vocabulary) -> str:
+    """A disjunction of conjunctions over open components, in words ("us_role includes backstop or treaty_ally")."""
+
+    def part(key: str, present: bool, values: list[str]) -> str:
+        if voc.components[key].arity != "many":
+            return f"{key} is {_words(values, 'or')}"
+        if present:
+            return f"{key} includes {_words(values, 'and')}"
+        return (
+            f"{key} does not include {values[0]}"
+            if len(values) == 1
+            else f"{key} includes none of {_words(values, 'or')}"
+        )
+
+    singles = {(c[0][0], c[0][2]) for c in when if len(c) == 1}
+    if len(singles) == 1 and all(len(c) == 1 for c in when):
+        key, present = next(iter(singles))
+        if present or voc.components[key].arity != "many":
+            values = [c[0][1] for c in when]
+            if voc.components[key].arity == "many":
+                return f"{key} includes {_words(values, 'or')}"
+            return part(key, present, values)
+    clauses = []
+    for conj in when:
+        grouped: dict[tuple[str, bool], list[str]] = {}
+        for key, value, present in conj:
+            grouped.setdefault((key, present), []).append(value)
+        clauses.append(" and ".join(part(k, p, vals) for (k, p), vals in grouped.items()))
+    return "; or ".join(clauses)
+
+
+def completion_lines(v: Verdict, voc: Vocabulary) -> list[str]:
+    """For an open proposal: which completions give which value of each verdict that varies."""
+    if not v.completions:
+        return []
+    width = _label_width(voc)
+    lines = ["", "  Which completions give which verdict:"]
+    last = None
+    for c in v.completions:
+        spec = voc.registry[c.verdict]
+        label = spec.label if c.verdict != last else ""
+        last = c.verdict
+        text = f"{spec.word(c.value)} when {when_text(c.when, voc)} ({c.count} of {c.total} completions)"
+        lines.append(wrap(f"{label:<{width}}{clean(text)}", "    ", width))
+    return lines
+
+
 def reason_groups(v: Verdict, voc: Vocabulary) -> list[tuple[VerdictSpec, str, str, list[Reason]]]:
     """Reasons grouped by verdict and effect, in the registry's order: (spec, effect, heading, reasons).
 
@@ -115,6 +166,7 @@ def verdict_text(v: Verdict, voc: Vocabulary) -> str:
     """One proposal's verdicts, with conflicts, reasons, roadmap, warnings and notes."""
     lines = header(v.proposal)
     lines += outcome_rows(v, voc)
+    lines += completion_lines(v, voc)
     if v.conflicts:
         lines += ["", "  Conflicts:"]
         lines += conflict_lines(v.conflicts, voc, "    ")
