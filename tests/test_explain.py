@@ -214,10 +214,12 @@ def test_every_rule_reference_points_at_its_rule(explained: dict[str, Explanatio
             assert re.fullmatch(r"(rules/|facts/|argmap:)[a-z_]+\.lp:\d+", n.rule), n.rule
             assert _name(n.atom) in _line(n.rule), f"{n.rule} does not derive {n.atom}: {_line(n.rule)!r}"
         elif n.kind == "rule":
-            # A rule that could derive the parent's atom but does not apply.
+            # A rule that could derive the parent's atom (or, under `not p`, p) but does not apply;
+            # named by its claim when it has one.
             assert parent is not None and n.rule
-            assert _name(parent.atom) in _line(n.rule), f"{n.rule} cannot derive {parent.atom}"
-            assert n.text == f"the rule at {n.rule} does not apply"
+            atom = parent.atom.removeprefix("not ")
+            assert _name(atom) in _line(n.rule), f"{n.rule} cannot derive {atom}"
+            assert n.text == (f"[{n.claim}] does not apply" if n.claim else f"the rule at {n.rule} does not apply")
 
 
 @pytest.mark.parametrize("pid", IDS)
@@ -483,3 +485,143 @@ def test_the_roadmap_window_is_confirmed_by_explain(app: argmap.Argmap) -> None:
     assert {"roadmap_phase(1)", "phase_timing(1,at_ceasefire)"} <= inputs
     with pytest.raises(InputError, match="holds for this proposal"):
         app.explain(p, why_not=atom)
+
+
+# ---------------------------------------------------------------- verdicts that hold (issue 12, §2)
+def _support(tree: Node) -> dict[str, list[Node]]:
+    """The support groups under a verdict's tree, by heading."""
+    return {c.text: c.children for c in tree.children if c.kind == "support"}
+
+
+def _rules_under_not(tree: Node) -> dict[str, list[Node]]:
+    """For each `not p` directly under the tree's root: the rules that could derive p (the dual)."""
+    return {c.atom: c.children for c in tree.children if c.kind == "absent"}
+
+
+def test_a_credible_verdict_lists_its_pros_with_claims_and_quotes(
+    explained: dict[str, Explanation], app: argmap.Argmap
+) -> None:
+    tree = trees(explained["guaranteed_guarantees"])["credible"]
+    [pros] = _support(tree).values()
+    assert "For credibility" in _support(tree)
+    claims = {n.claim for p in pros for _, n in walk(p) if n.kind == "claim"}
+    # what `check` lists under "For credibility"
+    listed = {r.basis for r in app.check(explained["guaranteed_guarantees"].proposal).reasons_for("credible")}
+    assert listed <= claims
+    assert {"contingent_needed", "eu_needs_us", "guaranteed_guarantees"} <= claims
+    for p in pros:
+        assert p.atom.startswith("reason(credible,pro,") and p.holds
+
+
+def test_each_claim_that_could_defeat_credibility_says_why_it_does_not_apply(
+    explained: dict[str, Explanation], app: argmap.Argmap
+) -> None:
+    tree = trees(explained["guaranteed_guarantees"])["credible"]
+    dual = _rules_under_not(tree)["not reason(credible,con,_,_)"]
+    by_claim = {r.claim: r for r in dual if r.claim}
+    # every con rule of credibility that names a claim is there, with its quote
+    assert {"eu_needs_us", "guaranteed_guarantees", "contingent_needed", "russia_no_veto"} <= set(by_claim)
+    for cid, rule in by_claim.items():
+        assert rule.kind == "rule" and not rule.holds
+        assert rule.text == f"[{cid}] does not apply"
+        assert rule.quote == app.claims[cid].quote
+        assert rule.would and rule.children
+    # [eu_needs_us] does not apply: the US is involved, us_role = backstop
+    eu = by_claim["eu_needs_us"]
+    assert eu.would == "the European guarantee has no US involvement, so it would look unconvincing to Russia"
+    [involved] = [c for c in eu.children if c.atom == "feature(us_involved)"]
+    assert involved.holds and "set(us_role,backstop)" in {n.atom for _, n in walk(involved) if n.kind == "input"}
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_the_text_says_why_a_defeater_does_not_apply() -> None:
+    out = cli("explain", "proposals/guaranteed_guarantees.yaml").stdout
+    credible = out[out.index("\ncredible: yes") : out.index("\nrisk: ")]
+    flat = " ".join(credible.split())
+    assert "no accepted claim counts against credibility: - [eu_needs_us] does not apply; it would find that" in flat
+    assert "“the security guarantees it provided would have looked unconvincing to Russia without US involvement”" in (
+        flat
+    )
+    assert "- the proposal provides US involvement (rules/proposal.lp:" in flat
+    assert "the proposal sets us role to backstop" in flat
+    assert "For credibility: + a Western contingent is on the ground" in flat
+
+
+@pytest.mark.parametrize(
+    ("label", "negated", "claim"),
+    [
+        ("risk", "not risk(high)", "russia_resumes_war"),
+        ("feasible now", "not obstacle(_,_,_)", "us_support_decisive"),
+        ("precondition", "not reason(precondition_met,con,_,_)", "poll_64"),
+    ],
+)
+def test_every_good_verdict_explains_the_rules_that_fail(
+    explained: dict[str, Explanation], label: str, negated: str, claim: str
+) -> None:
+    tree = trees(explained["guaranteed_guarantees"])[label]
+    assert tree.holds
+    dual = _rules_under_not(tree)[negated]
+    assert dual and all(r.kind == "rule" for r in dual)
+    assert claim in {n.claim for r in dual for _, n in walk(r) if n.kind == "rule"}
+    # each failing rule names the literal that fails it
+    for r in dual:
+        assert r.children or r.see_above, r.text
+
+
+@pytest.mark.parametrize("pid", IDS)
+def test_every_negation_in_a_justification_is_taken_apart(
+    explained: dict[str, Explanation], app: argmap.Argmap, pid: str
+) -> None:
+    """Each `not p` a justification rests on lists the rules that could derive p (none are left
+    unexplained), unless only the prelude derives p (has/2: said in words) or it was taken apart above."""
+    index = app.traced.index
+    for _, n in nodes(explained[pid]):
+        if n.kind != "absent" or n.see_above:
+            continue
+        sym = clingo.parse_term(re.sub(r"(?<=[(,])_(?=[,)])", '"_"', n.atom.removeprefix("not ")))
+        heads = index.heads(sym.name, len(sym.arguments))
+        if all(index.rules[i].engine for i, _ in heads):
+            continue
+        assert n.children, f"{pid}: {n.atom} ({n.text}) is not taken apart"
+
+
+def test_a_roadmap_verdict_that_holds_is_explained_by_its_duals(explained: dict[str, Explanation]) -> None:
+    ex = explained["roadmap_stages_before_ceasefire"]
+    tree = trees(ex)["credible"]
+    assert tree.holds
+    dual = _rules_under_not(tree)["not reason(credible,con,_,_)"]
+    assert {"eu_needs_us", "guaranteed_guarantees"} <= {r.claim for r in dual}
+    assert _support(tree)
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_tree_and_json_carry_the_duals() -> None:
+    tree = cli("explain", "proposals/guaranteed_guarantees.yaml", "--format", "tree").stdout
+    assert "✓ not reason(credible,con,_,_)" in tree
+    assert "✗ [eu_needs_us] rule  [rules/credibility.lp:" in tree
+    assert "+ For credibility" in tree
+    data = json.loads(cli("explain", "proposals/guaranteed_guarantees.yaml", "--format", "json").stdout)
+    [credible] = [e for e in data["explanations"] if e["question"] == "credible"]
+    children = credible["tree"]["children"]
+    [absent] = [c for c in children if c["kind"] == "absent"]
+    eu = next(r for r in absent["children"] if r.get("claim") == "eu_needs_us")
+    assert eu["kind"] == "rule" and eu["quote"] and eu["would"]
+    assert any(c["kind"] == "support" for c in children)
+
+
+def test_an_atom_is_taken_apart_once_per_explanation(explained: dict[str, Explanation]) -> None:
+    ex = explained["guaranteed_guarantees"]
+    expanded: list[tuple[str, bool]] = []
+    for _, n in nodes(ex):
+        if n.kind in ("derived", "blocked") and n.children and not n.rule.startswith("argmap:") if n.rule else False:
+            expanded.append((n.atom, n.holds))
+    assert len(expanded) == len(set(expanded)), [a for a in expanded if expanded.count(a) > 1]
+    assert any(n.see_above for _, n in nodes(ex))
+
+
+def test_the_claims_a_verdict_rests_on_are_not_those_of_rules_that_fail(
+    explained: dict[str, Explanation],
+) -> None:
+    # sensitivity reads Node.claims(): a rule that does not apply, or a supporting reason, is not a premise
+    tree = trees(explained["guaranteed_guarantees"])["credible"]
+    assert tree.claims() == set()

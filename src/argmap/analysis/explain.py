@@ -8,13 +8,24 @@ takes each rule that could derive the atom, matches it against the answer, and
 names the body literal that fails: a missing atom (explained in turn), a
 negated atom that holds (justified in turn), or a comparison.  Matching and
 unification are :mod:`argmap.asp.terms`'.
+
+Negation as failure is explained the way s(CASP)'s dual rules do: where a
+justification rests on ``not p``, every rule that could derive ``p`` is listed
+with the literal that fails it (each rule names its claim and quote), down to
+the proposal's components.  Atoms only argmap's prelude derives (``has/2``,
+``current_stance/4``) are not taken apart: what does not hold is said in words,
+with what holds in its place.  Within one explanation an atom is taken apart
+once; later mentions are marked ``see_above``.  A verdict's explanation also
+lists the reasons that support the value it takes (``support`` nodes, headed
+as ``check`` heads them).
 """
 
 from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import clingo
 
@@ -24,13 +35,15 @@ from ..engine.control import Answer, Engine
 from ..engine.judge import judge
 from ..model.errors import InputError, closest
 from ..model.explanation import Explanation, Item, Node
-from ..model.proposal import BASELINE, Proposal, World
+from ..model.proposal import BASELINE, Proposal, World, in_words
 from ..model.verdicts import VerdictSpec
 
 #: How deep a tree may go before it is cut (with a note).
 MAX_DEPTH = 12
 #: How many failing instances of one rule a why-not lists.
 MAX_FAILURES = 4
+#: How many atoms a why-not names as holding in place of one the prelude derives.
+MAX_INSTEAD = 4
 
 
 class Explainer:
@@ -55,6 +68,35 @@ class Explainer:
         for f in sorted(answer.fired, key=lambda s: (s.arguments[0].number, str(s))):
             idx, head, pos, neg = f.arguments
             self.firings.setdefault(head, []).append((idx.number, tuple(pos.arguments), tuple(neg.arguments)))
+        self.fact_signatures = {
+            (f.name, len(f.arguments)) for f in self.index.facts if f.type == clingo.SymbolType.Function
+        }
+        #: What the current question has already taken apart: (canonical atom, holds).
+        self._seen: set[tuple[str, bool]] | None = None
+
+    @contextmanager
+    def question(self) -> Iterator[None]:
+        """One question (several verdicts, for ``explain``): each atom is taken apart once in it."""
+        if self._seen is not None:
+            yield
+            return
+        self._seen = set()
+        try:
+            yield
+        finally:
+            self._seen = None
+
+    def _repeat(self, key: tuple[str, bool], node: Node) -> bool:
+        """Whether `node` (not yet expanded) was taken apart earlier in this question; marks it so."""
+        if self._seen is None or key not in self._seen:
+            return False
+        node.see_above = True
+        return True
+
+    def _done(self, key: tuple[str, bool], node: Node) -> Node:
+        if self._seen is not None and node.children:
+            self._seen.add(key)
+        return node
 
     # ------------------------------------------------------------ words
     def words(self, sym: clingo.Symbol, positive: bool) -> str:
@@ -68,11 +110,15 @@ class Explainer:
 
     def _fill(self, template: str, names: Sequence[str], args: Sequence[terms.Term]) -> str:
         """A docstring template with each {Arg} in words: a constant through label/2 (else with
-        _ read as a space), a string as it is, and "any" for what is left open (``_``)."""
+        _ read as a space), a string as it is, a number in an argument whose name ends in
+        ``Date`` as a date in words (YYYYMMDD, 00 for an unknown month or day), and "any"
+        for what is left open (``_``)."""
         values = {}
         for name, arg in zip(names, args, strict=False):
             if not isinstance(arg, clingo.Symbol) or (arg.type == clingo.SymbolType.String and arg.string == "_"):
                 values[name] = "any"
+            elif arg.type == clingo.SymbolType.Number and name.endswith("Date"):
+                values[name] = in_words(arg.number)
             else:
                 word = text(arg)
                 values[name] = self.labels.get(
@@ -97,6 +143,10 @@ class Explainer:
         """
         if sym not in self.atoms:
             raise InputError(f"{sym} does not hold for this proposal; ask --why-not instead")
+        with self.question():
+            return self._why(sym, depth, stack)
+
+    def _why(self, sym: clingo.Symbol, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
         words = self.words(sym, True)
         if sym.name == "accepted" and len(sym.arguments) == 1:
             return self._claim_node(text(sym.arguments[0]), str(sym), True)
@@ -119,18 +169,62 @@ class Explainer:
                 if all(p in self.everywhere for p in candidate[1]):
                     idx, pos, neg = candidate
                     break
-        node = Node(str(sym), True, words, "derived", rule=self.index.rules[idx].where, qualifier=self._qualifier(sym))
+        info = self.index.rules[idx]
+        node = Node(str(sym), True, words, "derived", rule=info.where, qualifier=self._qualifier(sym))
         inner = stack | {sym}
+        if info.engine:
+            # The prelude's own reasoning (has/2 from set/2, a stance read as of a date) is shown by
+            # what it rests on in the knowledge base and the proposal, not step by step.
+            node.children = self._prelude_premises(pos, depth + 1, inner)
+            return node
+        key = (str(sym), True)
+        if depth > 0 and self._repeat(key, node):
+            return node
         for p in pos:
-            node.children.append(self.why(p, depth + 1, inner))
+            node.children.append(self._why(p, depth + 1, inner))
         for n in neg:
-            node.children.append(Node(f"not {n}", True, self._absent_words(n), "absent"))
-        return node
+            node.children.append(self._absent(n, depth + 1, inner))
+        return self._done(key, node)
 
-    def _absent_words(self, sym: clingo.Symbol) -> str:
+    def _prelude_premises(
+        self, pos: Sequence[clingo.Symbol], depth: int, stack: frozenset[clingo.Symbol]
+    ) -> list[Node]:
+        """The premises of a firing of a prelude rule: inputs, facts and claims as they are; an
+        engine-reserved atom (``__`` prefix) taken apart only when a fact with a claim stands
+        under it (a stance on record), else stated; a claim already cited by a fact beside it
+        left out.  Negated premises are the prelude's bookkeeping and are not shown."""
+        cited = {c for p in pos if p in self.index.facts for c in self._claim_args(p)}
+        out = []
+        for p in pos:
+            if p.name == "accepted" and len(p.arguments) == 1 and text(p.arguments[0]) in cited:
+                continue
+            firing = self.firings.get(p)
+            if firing and p.name.startswith("__") and not self._rests_on_a_claimed_fact(p):
+                where = self.index.rules[firing[0][0]].where
+                out.append(Node(str(p), True, self.words(p, True), "derived", rule=where, qualifier=self._qualifier(p)))
+                continue
+            out.append(self._why(p, depth, stack))
+        return out
+
+    def _rests_on_a_claimed_fact(self, sym: clingo.Symbol) -> bool:
+        firing = self.firings.get(sym)
+        return bool(firing) and any(p in self.index.facts and self._claim_args(p) for p in firing[0][1])
+
+    def _absent(self, sym: clingo.Symbol, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
+        """``not sym`` holds (``"_"`` standing for an anonymous variable): in words, with the dual
+        of every rule that could derive an atom matching `sym`, each with why it fails."""
         if sym.name == "accepted" and len(sym.arguments) == 1:
-            return f"the claim {text(sym.arguments[0])} is rejected"
-        return self.words(sym, False)
+            return Node(f"not {sym}", True, f"the claim {text(sym.arguments[0])} is rejected", "absent")
+        pattern = _pattern(sym)
+        node = Node(f"not {terms.show(pattern)}", True, self.words(sym, False), "absent")
+        dual = self._why_not(pattern, depth, stack) if isinstance(pattern, clingo.Symbol) else None
+        if dual is None:
+            dual = self._why_none(pattern, depth, stack)
+        node.see_above = dual.see_above
+        node.children = dual.children
+        if dual.kind == "blocked" and not dual.children and dual.text != node.text:
+            node.children = [dual]  # what holds in its place (an atom only the prelude derives)
+        return node
 
     def _claim_args(self, sym: clingo.Symbol) -> list[str]:
         return sorted(
@@ -149,8 +243,47 @@ class Explainer:
         return Node(atom or f"claim({cid})", accepted, words, "claim", claim=cid, quote=claim.quote)
 
     def verdict(self, target: terms.Term, holds: bool) -> Node:
-        """Why a verdict's atom holds, or why not (see :func:`verdict_atoms`)."""
-        return self.why(target) if holds else self.why_not(target)  # type: ignore[arg-type]
+        """Why a verdict's atom holds, or why not (see :func:`verdict_atoms`), with the reasons that
+        support the value it takes (``support`` nodes)."""
+        with self.question():
+            if not holds:
+                return self.why_not(target)
+            assert isinstance(target, clingo.Symbol)
+            node = self.why(target)
+            node.children += self._support(target, node)
+            return node
+
+    def _support(self, target: clingo.Symbol, node: Node) -> list[Node]:
+        """The ``reason/4`` atoms that support the value `target` gives its verdict, grouped under
+        the headings ``check`` uses: for a bool verdict the good effect, for a level or member the
+        reasons for it (beyond those the derivation already shows) and, for a level, those for
+        lower levels (contributing)."""
+        spec = self.engine.vocabulary.registry.get(target.name)
+        if spec is None:
+            return []
+        if spec.kind == "bool":
+            effects = [e for e in spec.effects if not spec.bad_effect(e)]
+        else:
+            value = text(target.arguments[0])
+            lower = [e for e in spec.effects if spec.kind == "level" and spec.rank(e) < spec.rank(value)]
+            effects = [value, *sorted(lower, key=lambda e: -spec.rank(e))]
+        shown = {c.atom for c in node.children}
+        out = []
+        for effect in effects:
+            found = [
+                r
+                for r in self.by_sig.get(("reason", 4), [])
+                if text(r.arguments[0]) == spec.name and text(r.arguments[1]) == effect and str(r) not in shown
+            ]
+            if not found:
+                continue
+            heading = spec.heading(effect)
+            if spec.kind == "level" and spec.rank(effect) < spec.rank(text(target.arguments[0])):
+                heading = f"Also contributing to {spec.label} ({spec.word(effect)})"
+            group = Node(f"reason({spec.name},{effect},_,_)", True, heading, "support")
+            group.children = [self._why(r, 1, frozenset({target})) for r in found]
+            out.append(group)
+        return out
 
     # ------------------------------------------------------------ why not
     def why_not(self, sym: terms.Term, depth: int = 0, stack: frozenset[clingo.Symbol] = frozenset()) -> Node:
@@ -159,10 +292,14 @@ class Explainer:
         Raises:
             InputError: `sym` holds.
         """
-        if not isinstance(sym, clingo.Symbol):
-            return self._why_none(sym, depth, stack)
-        if sym in self.atoms:
+        if isinstance(sym, clingo.Symbol) and sym in self.atoms:
             raise InputError(f"{sym} holds for this proposal; ask --why instead")
+        with self.question():
+            if not isinstance(sym, clingo.Symbol):
+                return self._why_none(sym, depth, stack)
+            return self._why_not(sym, depth, stack)
+
+    def _why_not(self, sym: clingo.Symbol, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
         words = self.words(sym, False)
         if sym.name == "accepted" and len(sym.arguments) == 1:
             return self._claim_node(text(sym.arguments[0]), str(sym), False)
@@ -172,43 +309,106 @@ class Explainer:
         if depth >= MAX_DEPTH or sym in stack:
             node.kind = "cut"
             return node
-        heads = [
-            (i, h) for i, h in self.index.heads(sym.name, len(sym.arguments)) if terms.unify(h, sym, {}) is not None
-        ]
+        sig = (sym.name, len(sym.arguments))
+        if self._prelude_only(sig):
+            return self._instead(sym, node, depth, stack)
+        key = (str(sym), False)
+        if depth > 0 and self._repeat(key, node):
+            return node
+        heads = [(i, h) for i, h in self.index.heads(*sig) if terms.unify(h, sym, {}) is not None]
         if not heads:
-            node.text = f"{words} (nothing in the knowledge base derives it)"
+            if sig not in self.fact_signatures:  # a predicate of facts only: its words say enough
+                node.text = f"{words} (nothing in the knowledge base derives it)"
             return node
         inner = stack | {sym}
         for i, head in heads:
             binding = terms.unify(head, sym, {}) or {}
             node.children.append(self._rule_node(i, self.index.view(i), binding, depth + 1, inner))
+        return self._done(key, node)
+
+    def _prelude_only(self, sig: terms.Signature) -> bool:
+        """Whether only argmap's prelude derives atoms of `sig` (``has/2``, ``current_stance/4``)."""
+        heads = self.index.heads(*sig)
+        return bool(heads) and all(self.index.rules[i].engine for i, _ in heads)
+
+    def _instead(self, pattern: terms.Term, node: Node, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
+        """An atom only the prelude derives does not hold: name what holds in its place, the atoms
+        that agree with it on all but its last given argument (``has(timing, X)`` for
+        ``has(timing, before_ceasefire)``; nothing when only one argument is given), each justified."""
+        parts = terms.parts(pattern)
+        if parts is None:
+            return node
+        name, args = parts
+        given = [n for n, a in enumerate(args) if isinstance(a, clingo.Symbol) and not _blank(a)]
+        if len(given) < 2:
+            return node  # has(model, _): nothing to put in its place
+        loose = tuple(terms.Var(f"Instead#{n}") if n == given[-1] or _blank(a) else a for n, a in enumerate(args))
+        wanted = terms.make(name, loose)
+        instead = [m for m in self.by_sig.get((name, len(args)), []) if terms.unify(wanted, m, {}) is not None]
+        for m in instead[:MAX_INSTEAD]:
+            node.children.append(self._why(m, depth + 1, stack))
         return node
 
     def _rule_node(
         self, i: int, rule: terms.Rule, binding: terms.Subst, depth: int, stack: frozenset[clingo.Symbol]
     ) -> Node:
+        """A rule that could derive the atom asked about, and why it does not apply here: its claim
+        (from ``accepted(Claim)`` in its body, or a claim among its head's arguments) with the
+        quote, and what it would have established, in words."""
         info = self.index.rules[i]
-        node = Node(info.text, False, f"the rule at {info.where} does not apply", "rule", rule=info.where)
+        cid = self._rule_claim(rule, binding)
+        claim = self.claims.get(cid) if cid else None
+        node = Node(
+            info.text,
+            False,
+            f"[{cid}] does not apply" if cid else f"the rule at {info.where} does not apply",
+            "rule",
+            rule=info.where,
+            claim=cid if claim else None,
+            quote=claim.quote if claim else None,
+        )
+        heads = [terms.resolve(h, binding) for h in rule.heads]
+        if len(heads) == 1 and isinstance(heads[0], clingo.Symbol):
+            node.would = self.words(heads[0], True)
         node.children = self._failures(rule, binding, depth, stack)
         return node
+
+    def _rule_claim(self, rule: terms.Rule, binding: terms.Subst) -> str | None:
+        found = []
+        for lit in rule.positive:
+            atom = terms.resolve(lit.atom, binding)
+            if isinstance(atom, clingo.Symbol) and atom.name == "accepted" and len(atom.arguments) == 1:
+                found.append(text(atom.arguments[0]))
+        for head in rule.heads:
+            atom = terms.resolve(head, binding)
+            if isinstance(atom, clingo.Symbol):
+                found += self._claim_args(atom)
+        return next((c for c in found if c in self.claims), None)
 
     def _why_none(self, pattern: terms.Term, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
         """Why no atom matches `pattern` (a partly bound atom): every rule that could derive one fails."""
         shown = terms.show(pattern)
         node = Node(shown, False, f"nothing establishes {shown}", "blocked")
         sig = terms.signature(pattern)
-        if sig is None or depth >= MAX_DEPTH:
+        if sig is None:
             return node
         doc = self.index.docs.get(sig)
         if doc and doc.none:
             node.text = self._fill(doc.none, doc.args, terms.parts(pattern)[1])  # type: ignore[index]
+        if depth >= MAX_DEPTH:
+            return node
+        if self._prelude_only(sig):
+            return self._instead(pattern, node, depth, stack)
+        key = (terms.canonical(pattern), False)
+        if depth > 0 and self._repeat(key, node):
+            return node
         for n, (i, head) in enumerate(self.index.heads(*sig)):
             suffix = f"${depth}.{n}"
             binding = terms.unify(terms.rename(head, suffix), pattern, {})
             if binding is None:
                 continue
             node.children.append(self._rule_node(i, self.index.view(i).renamed(suffix), binding, depth + 1, stack))
-        return node
+        return self._done(key, node)
 
     def _failures(
         self, rule: terms.Rule, binding: terms.Subst, depth: int, stack: frozenset[clingo.Symbol]
@@ -234,7 +434,7 @@ class Explainer:
                 if ground in self.atoms:
                     join(k + 1, b)
                 else:
-                    add(self.why_not(ground, depth, stack))
+                    add(self._why_not(ground, depth, stack))
                 return
             sig = terms.signature(terms.resolve(pattern, b))
             matches = [m for m in self.by_sig.get(sig, []) if terms.unify(pattern, m, b) is not None] if sig else []
@@ -252,7 +452,7 @@ class Explainer:
                 )
                 if blockers:
                     for blocker in blockers:
-                        add(self.why(blocker, depth, stack))
+                        add(self._why(blocker, depth, stack))
                     return
             for c in rule.comparisons:
                 if terms.comparison_holds(c, b) is False:
@@ -262,6 +462,19 @@ class Explainer:
 
         join(0, dict(binding))
         return failures
+
+
+def _blank(arg: terms.Term) -> bool:
+    """An argument the trace recorded as ``"_"`` (an anonymous variable of a negated literal)."""
+    return isinstance(arg, clingo.Symbol) and arg.type == clingo.SymbolType.String and arg.string == "_"
+
+
+def _pattern(sym: clingo.Symbol) -> terms.Term:
+    """A traced negated atom as a pattern: each ``"_"`` argument an anonymous variable."""
+    if not any(_blank(a) for a in sym.arguments):
+        return sym
+    args = tuple(terms.Var(f"_#{n}") if _blank(a) else a for n, a in enumerate(sym.arguments))
+    return terms.make(sym.name, args)
 
 
 # ---------------------------------------------------------------- entry points
@@ -278,7 +491,7 @@ def parse_atom(source: str, engine: Engine) -> clingo.Symbol:
     given = source.strip()
     expected = "an atom such as " + _examples(engine)
     if not _ATOM.fullmatch(given):
-        raise InputError(f"'{given}' is not an atom", expected=expected)
+        raise InputError(f"'{given}' is not an atom", expected=expected, suggestion=_in_lower_case(given, engine))
     try:
         sym = clingo.parse_term(given)
     except RuntimeError:
@@ -295,6 +508,19 @@ def parse_atom(source: str, engine: Engine) -> clingo.Symbol:
             suggestion=near,
         )
     return sym
+
+
+def _in_lower_case(given: str, engine: Engine) -> str | None:
+    """`given` in lower case, when that is an atom of a known predicate (``Credible``, ``Risk(High)``)."""
+    lowered = given.lower()
+    if lowered == given or not _ATOM.fullmatch(lowered):
+        return None
+    try:
+        sym = clingo.parse_term(lowered)
+    except RuntimeError:
+        return None
+    known = sym.type == clingo.SymbolType.Function and (sym.name, len(sym.arguments)) in _predicates(engine)
+    return lowered if known else None
 
 
 _PREDICATES: weakref.WeakKeyDictionary[Engine, frozenset[terms.Signature]] = weakref.WeakKeyDictionary()
@@ -374,13 +600,17 @@ def explain(
     ex = explainer(engine, proposal, world)
     answer = ex.answer
     items: list[Item] = []
+    verdicts = engine.vocabulary.registry.signatures()
     if sym is not None and why is not None:
-        items.append(Item(why, "yes", ex.why(sym)))
+        # A verdict's atom is explained as the default explanation explains it (with its support).
+        verdict = (sym.name, len(sym.arguments)) in verdicts and sym in answer.atoms
+        items.append(Item(why, "yes", ex.verdict(sym, True) if verdict else ex.why(sym)))
     elif sym is not None:
         items.append(Item(str(why_not), "no", ex.why_not(sym)))
     else:
-        for spec, word, target, holds in verdict_atoms(engine, answer):
-            items.append(Item(spec.label, word, ex.verdict(target, holds)))
+        with ex.question():  # one question: what one verdict's explanation took apart, later ones refer to
+            for spec, word, target, holds in verdict_atoms(engine, answer):
+                items.append(Item(spec.label, word, ex.verdict(target, holds)))
     sets = []
     conflicted = any(s.name == "conflict" for s in answer.cautious)
     if conflicted and sym is None and not proposal.phases:

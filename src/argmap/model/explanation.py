@@ -11,9 +11,18 @@ from .proposal import Proposal, Setting
 class Node:
     """One step of an explanation.
 
-    ``kind`` is derived, fact, input, claim, absent, blocked, rule, failure
-    or cut; ``rule`` the ``file:line`` of the rule or fact; ``qualifier``
+    ``kind`` is derived, fact, input, claim, absent, blocked, rule, failure,
+    support or cut; ``rule`` the ``file:line`` of the rule or fact; ``qualifier``
     "some" where the atom holds in only some completions of an open proposal.
+
+    - an ``absent`` node (``not p`` holds) has as children the rules that could
+      derive ``p``, each a ``rule`` node saying why it does not apply;
+    - a ``rule`` node carries its claim and quote, and ``would``: what the rule
+      would have established, in words;
+    - a ``support`` node groups the reasons for the value a verdict takes, under
+      the heading ``check`` gives them (its ``text``);
+    - ``see_above`` marks an atom already taken apart earlier in the same
+      explanation (its children are not repeated).
     """
 
     atom: str
@@ -25,10 +34,15 @@ class Node:
     quote: str | None = None
     qualifier: str | None = None
     children: list[Node] = field(default_factory=list)
+    would: str | None = None
+    see_above: bool = False
 
     def claims(self) -> set[str]:
-        """Every claim this explanation uses."""
-        found = {self.claim} if self.claim else set()
+        """Every claim the justification uses: not the claims of rules that do not apply, nor what
+        stands under a ``not`` (the rules that fail there) or a ``support`` group."""
+        if self.kind in ("absent", "support"):
+            return set()
+        found = {self.claim} if self.claim and self.kind != "rule" else set()
         for child in self.children:
             found |= child.claims()
         return found
@@ -48,6 +62,10 @@ class Node:
             out["quote"] = self.quote
         if self.qualifier:
             out["holds_in"] = self.qualifier
+        if self.would:
+            out["would"] = self.would
+        if self.see_above:
+            out["see_above"] = True
         if self.children:
             out["children"] = [c.to_json() for c in self.children]
         return out

@@ -109,3 +109,35 @@ def day(date: str | int) -> str:
     if dd == "00":
         return f"{year}-{month}"
     return f"{year}-{month}-{dd}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def in_words(date: str | int) -> str:
+    """A recorded date YYYYMMDD in words: 22 August 2025, February 2024 (day 00), 2024 (month 00).
+
+    Anything that is not such a date is returned as text, unchanged.
+    """
+    text = str(date)
+    if len(text) != 8 or not text.isdigit():
+        return text
+    year, month, dd = text[:4], int(text[4:6]), int(text[6:])
+    if month == 0 or month > 12:
+        return year if month == 0 else text
+    if dd == 0:
+        return f"{_MONTHS[month - 1]} {year}"
+    return f"{dd} {_MONTHS[month - 1]} {year}"

@@ -38,34 +38,60 @@ def _some(node: Node) -> str:
     return " (in some completions only)" if node.qualifier == "some" else ""
 
 
-def sentences(node: Node, indent: str, *, top: bool = False) -> list[str]:
-    """An explanation tree as indented sentences, each claim with its quote and each rule with file:line."""
+def sentences(node: Node, indent: str, *, top: bool = False, mark: str = "-") -> list[str]:
+    """An explanation tree as indented sentences, each claim with its quote and each rule with file:line.
+
+    A rule that could have derived what does not hold reads "[claim] does not apply; it would find
+    that ...", with the claim's quote, then why it fails; what was taken apart earlier reads
+    "(see above)"; the reasons that support a verdict's value follow its justification under
+    their heading, each marked "+".
+    """
     where = f"  ({node.rule})" if node.rule and node.kind in ("derived", "fact") else ""
     text = clean(node.text)
+    above = " (see above)" if node.see_above else ""
     if node.kind == "claim":
-        head = f"- [{node.claim}] {quoted(node.quote)}" if node.holds and node.quote else f"- {text}"
+        head = f"{mark} [{node.claim}] {quoted(node.quote)}" if node.holds and node.quote else f"{mark} {text}"
         return [wrap(head, indent, 2)]
     if node.kind == "rule":
-        out = [wrap(f"- by the rule at {node.rule} it would hold, but:", indent, 2)]
+        head = f"{mark} {text}"
+        if node.would:
+            head += f"; it would find that {clean(node.would)}"
+        if node.claim:
+            head += f"  ({node.rule})"
+        out = [wrap(head + (":" if node.children else ""), indent, 2)]
+        if node.quote:
+            out.append(wrap(quoted(node.quote), indent + "  ", 1))
         for child in node.children:
             out += sentences(child, indent + "  ")
         return out
-    children = node.children
+    if node.kind == "support":
+        out = [wrap(f"{text}:", indent)]
+        for child in node.children:
+            out += sentences(child, indent + "  ", mark="+")
+        return out
+    children = [c for c in node.children if c.kind != "support"]
+    support = [c for c in node.children if c.kind == "support"]
     if top:
         text = text[:1].upper() + text[1:]
         rules = [c for c in children if c.kind == "rule"]
-        if not node.holds and len(rules) == 1:
+        if not node.holds and len(rules) == 1 and not rules[0].claim:
             out = [wrap(f"{text}, because (by the rule at {rules[0].rule}):", indent, 2)]
             for child in rules[0].children:
                 out += sentences(child, indent + "  ")
-            return out
-        out = [wrap(f"{text}{_some(node)}{where}{', because:' if children else '.'}", indent, 2)]
-        for child in children:
-            out += sentences(child, indent + "  ")
+        else:
+            out = [wrap(f"{text}{_some(node)}{where}{', because:' if children else '.'}", indent, 2)]
+            for child in children:
+                out += sentences(child, indent + "  ")
+        for group in support:
+            out += sentences(group, indent)
         return out
-    out = [wrap(f"- {text}{_some(node)}{where}", indent, 2)]
+    out = [
+        wrap(f"{mark} {text}{_some(node)}{where}{above}{':' if children and node.kind == 'absent' else ''}", indent, 2)
+    ]
     for child in children:
         out += sentences(child, indent + "  ")
+    for group in support:
+        out += sentences(group, indent + "  ")
     return out
 
 
@@ -83,11 +109,17 @@ def explanation_tree(ex: Explanation) -> str:
 
 
 def _tree(node: Node, first: str, rest: str) -> list[str]:
-    mark = _MARK[node.holds]
-    label = clean(node.atom) if node.kind != "rule" else "rule"
+    mark = _MARK[node.holds] if node.kind != "support" else "+"
+    label = {"rule": f"[{node.claim}] rule" if node.claim else "rule", "support": clean(node.text)}.get(
+        node.kind, clean(node.atom)
+    )
     extra = []
     if node.rule:
         extra.append(node.rule)
+    if node.would:
+        extra.append(f"would find that {clean(node.would)}")
+    if node.see_above:
+        extra.append("see above")
     if node.claim:
         extra.append(f"claim {node.claim}: {quoted(node.quote)}" if node.quote else f"claim {node.claim}")
     if node.qualifier:
