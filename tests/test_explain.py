@@ -625,3 +625,42 @@ def test_the_claims_a_verdict_rests_on_are_not_those_of_rules_that_fail(
     # sensitivity reads Node.claims(): a rule that does not apply, or a supporting reason, is not a premise
     tree = trees(explained["guaranteed_guarantees"])["credible"]
     assert tree.claims() == set()
+
+
+# ---------------------------------------------------------------- prose an analyst reads (issue 12, §4)
+@pytest.mark.parametrize("pid", IDS)
+def test_explanations_read_as_prose(explained: dict[str, Explanation], pid: str) -> None:
+    text = explanation_text(explained[pid])
+    assert not re.search(r"\b(19|20)\d{6}\b", text), "a raw YYYYMMDD date"
+    assert "““" not in text and "””" not in text
+    assert not re.search(r"\b[a-z_]+'s (current position|stances?)\b", text), "an actor's id instead of its label"
+
+
+def test_stances_name_actors_by_their_labels_and_dates_in_words(app: argmap.Argmap) -> None:
+    p = app.load(str(ROOT / "proposals" / "guaranteed_guarantees.yaml"))
+    text = explanation_text(explain(app.traced, p, why="feasible_now"))
+    assert "the current position of the US on US backing is 'promised'" in text
+    assert "on 22 August 2025" in " ".join(text.split())
+
+
+@pytest.mark.usefixtures("in_repo")
+@pytest.mark.parametrize(
+    ("atom", "suggestion"),
+    [("credibl", "credible/0"), ("Credible", "credible"), ("Risk(Low)", "risk(low)")],
+    ids=["prefix", "case", "case-with-argument"],
+)
+def test_a_near_miss_exits_2_with_did_you_mean(atom: str, suggestion: str) -> None:
+    for option in ("--why", "--why-not"):
+        result = cli("explain", "proposals/guaranteed_guarantees.yaml", option, atom)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert f"did you mean '{suggestion}'?" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_check_at_high_risk_shows_lower_factors_as_contributing() -> None:
+    out = cli("check", "--exit-zero", "proposals/neutral_yet_nato.yaml").stdout
+    assert "  Risk of renewed war: high because:" in out
+    assert "  Also contributing to risk (medium):" in out
+    assert "medium because" not in out

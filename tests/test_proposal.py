@@ -333,3 +333,90 @@ def test_asp_in_title_is_inert(app: argmap.Argmap, tmp_path: Path) -> None:
     noisy = app.load(str(write(tmp_path, noisy_text, "noisy.yaml")))
     assert noisy.title == "credible. #show. %"
     assert _verdict_fields(app.check(noisy)) == _verdict_fields(app.check(plain))
+
+
+# ---------------------------------------------------------------- a proposal's own date (issue 12, §4)
+def _dated(tmp_path: Path, date: str) -> Path:
+    text = (PROPOSALS / "guaranteed_guarantees.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dated.yaml"
+    path.write_text(text + f"date: {date}\n", encoding="utf-8")
+    return path
+
+
+def test_a_proposal_date_reads_the_latest_stances_on_record_by_then(app: argmap.Argmap, tmp_path: Path) -> None:
+    p = app.load(str(_dated(tmp_path, "2024-06-13")))
+    assert (p.date_asked, p.date) == (20240613, 20240200)  # February 2024, the record it falls back on
+
+
+def test_a_proposal_date_sets_the_stances_it_is_judged_against(app: argmap.Argmap, tmp_path: Path) -> None:
+    # On 28 February 2025 the US wanted a ceasefire first: the article's package was not feasible then.
+    assert app.check(str(PROPOSALS / "guaranteed_guarantees.yaml"))["feasible_now"].text() == "yes"
+    dated = app.load(str(_dated(tmp_path, "2025-03-01")))
+    assert dated.date == 20250228
+    assert app.check(dated)["feasible_now"].text() == "no"
+    # --as-of overrides the proposal's date
+    after = app.whatif(dated, app.changes(as_of="2025-08-22"))
+    assert [(f.verdict, f.before, f.after) for f in after.flips] == [("feasible_now", "no", "yes")]
+
+
+def test_a_date_before_every_record_is_an_input_error(app: argmap.Argmap, tmp_path: Path) -> None:
+    path = _dated(tmp_path, "2023-01-01")
+    with pytest.raises(argmap.InputError) as info:
+        app.load(str(path))
+    err = info.value
+    assert (err.key, err.line) == ("date", path.read_text().count("\n"))
+    assert "no stance is recorded on or before 1 January 2023" in err.message
+    assert err.expected == "a date from February 2024 on"
+    assert "-00" not in str(err)
+
+
+def test_dates_read_in_words() -> None:
+    from argmap.model.proposal import in_words
+
+    assert [in_words(d) for d in (20250822, 20240200, 20240000, "x")] == [
+        "22 August 2025",
+        "February 2024",
+        "2024",
+        "x",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "suggestion"),
+    [
+        ("title: t\nsource: s\nUS_Role: [backstop]\n", "us_role"),
+        ("title: t\nsource: s\nguarantors: [US]\n", "us"),
+        ("title: t\nsource: s\nlead: European\n", "european"),
+    ],
+    ids=["key", "list-value", "value"],
+)
+def test_a_near_miss_in_another_case_gets_did_you_mean(
+    app: argmap.Argmap, tmp_path: Path, content: str, suggestion: str
+) -> None:
+    err = load_error(app, write(tmp_path, content))
+    assert err.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "suggestion"),
+    [
+        ("sets", "US_Role=backstop", "us_role"),
+        ("sets", "us_role=Backstop", "backstop"),
+        ("stances", "US.priority=ceasefire_first", "us"),
+    ],
+    ids=["component", "value", "actor"],
+)
+def test_a_near_miss_in_a_change_gets_did_you_mean(
+    app: argmap.Argmap, option: str, value: str, suggestion: str
+) -> None:
+    with pytest.raises(argmap.InputError) as info:
+        app.changes(**{option: (value,)})
+    assert info.value.suggestion == suggestion
+
+
+def test_as_of_echoes_the_date_asked_and_names_the_record_used(app: argmap.Argmap) -> None:
+    [change] = app.changes(as_of="2024-06-13")
+    assert str(change) == "stances as of 2024-06-13 (the last record on or before it: 2024-02)"
+    with pytest.raises(argmap.InputError) as info:
+        app.changes(as_of="2023-06-13")
+    assert "-00" not in str(info.value) and "2024-02" in str(info.value)

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from ..model.errors import InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
-from ..model.proposal import Phase, Proposal, Setting
+from ..model.proposal import Phase, Proposal, Setting, in_words
 from .yamltree import Node, load_yaml, unknown, yaml_reading
 
 _T = TypeVar("_T")
@@ -97,7 +97,8 @@ def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: st
     open_values: list[Setting] = []
     if "open" in items:
         opened, open_values = attempt(lambda: v.open_aspects(items["open"], items)) or ([], [])
-    date = attempt(lambda: v.date(items["date"])) if "date" in items else None
+    asked = attempt(lambda: v.date(items["date"])) if "date" in items else None
+    date = v.recorded(items["date"], asked, errors) if asked is not None else None
     phases: tuple[Phase, ...] = ()
     if "phases" in items:
         phases = attempt(lambda: v.phases(items["phases"], tuple(sorted(settings)))) or ()
@@ -122,6 +123,7 @@ def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: st
         phases,
         tuple(sorted(open_values)),
         date,
+        asked,
     )
 
 
@@ -201,6 +203,22 @@ class _Validator:
         raise self.error(
             f"{_describe(node)} is not a date", node, key="date", expected="a calendar date such as 2024-06-13"
         )
+
+    def recorded(self, node: Node, asked: int, errors: list[InputError]) -> int | None:
+        """The latest recorded stance date on or before the proposal's date (stances are read as of it)."""
+        earlier = [d for d in self.voc.snapshots if d <= asked]
+        if not earlier:
+            first = in_words(self.voc.snapshots[0]) if self.voc.snapshots else "?"
+            errors.append(
+                self.error(
+                    f"no stance is recorded on or before {in_words(asked)}",
+                    node,
+                    key="date",
+                    expected=f"a date from {first} on",
+                )
+            )
+            return None
+        return earlier[-1]
 
     def phases(self, node: Node, start: tuple[Setting, ...]) -> tuple[Phase, ...]:
         """A roadmap: each phase's changes applied to the settings before it."""

@@ -33,8 +33,9 @@ class Proposal:
 
     ``open`` lists the components left open; ``open_values`` narrows an open
     component to some of its values (``open: {us_role: [backstop, intelligence]}``).
-    ``date`` (YYYYMMDD) is the date whose stances it is judged against, unless a
-    what-if says otherwise.
+    ``date`` (YYYYMMDD) is the recorded stance date it is judged against (the
+    latest on or before the date it gives), unless a what-if says otherwise;
+    ``date_asked`` the date as the proposal gives it.
     """
 
     id: str
@@ -47,6 +48,7 @@ class Proposal:
     phases: tuple[Phase, ...] = ()
     open_values: tuple[Setting, ...] = ()
     date: int | None = None
+    date_asked: int | None = None
 
     def values(self, key: str) -> tuple[str, ...]:
         return tuple(v for k, v in self.settings if k == key)
