@@ -1,4 +1,11 @@
-"""Fixtures shared by the test modules: one knowledge base per module, and golden files."""
+"""Fixtures shared by the test modules: one knowledge base per session, and golden files.
+
+Grounding is the slow part of most tests, so a test process keeps every engine
+it grounds (argmap keeps the last few; a test process sees many small
+knowledge bases written by tests, which would push the shipped one out and
+have it grounded again).  Engines are reused only while their files are
+unchanged, so keeping more of them changes no result.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,11 @@ from pathlib import Path
 import pytest
 
 import argmap
+import argmap.engine.cache
 from argmap.io.files import atomic_write
 from helpers import PROPOSALS
+
+argmap.engine.cache.LIMIT = max(argmap.engine.cache.LIMIT, 64)
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,15 @@
 
 `FUZZ` is a settings object, not a loaded profile, so that it applies only to
 the tests that use it.  Every run explores the same examples (`derandomize`),
-and no example database is written into the repository.  Set
-ARGMAP_FUZZ_SCALE (e.g. 10) to multiply every property's number of examples
-for a longer local run (or 0.25 for a quick one); derandomize stays on, so
-raise the scale, not the luck.
+and no example database is written into the repository.
+
+How many examples: each property names its thorough count, `examples(n)`.  The
+default run (the README's test command, CI) takes a quarter of it, never fewer
+than 10 (nor more than n): the fuzzers were most of the suite's time, and the
+regressions they found are checked in and always run.  ARGMAP_FUZZ=thorough
+runs the full counts (before a release, or after changing a loader);
+ARGMAP_FUZZ_SCALE (e.g. 10) sets the multiplier directly for a longer local
+run.  derandomize stays on, so raise the scale, not the luck.
 """
 
 from __future__ import annotations
@@ -18,7 +23,15 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gett
 
 from hypothesis import HealthCheck, settings
 
-SCALE = max(0.01, float(os.environ.get("ARGMAP_FUZZ_SCALE", "1")))
+#: The multiplier of each profile (ARGMAP_FUZZ).
+PROFILES = {"default": 0.25, "thorough": 1.0}
+#: The fewest examples a property runs in the default profile (unless it names fewer).
+FLOOR = 10
+
+_PROFILE = os.environ.get("ARGMAP_FUZZ", "default").strip().lower() or "default"
+if _PROFILE not in PROFILES:
+    raise RuntimeError(f"ARGMAP_FUZZ={_PROFILE!r}: expected one of {', '.join(PROFILES)}")
+SCALE = max(0.01, float(os.environ.get("ARGMAP_FUZZ_SCALE", PROFILES[_PROFILE])))
 
 FUZZ = settings(
     deadline=None,
@@ -29,6 +42,12 @@ FUZZ = settings(
 )
 
 
+def count(n: int) -> int:
+    """The number of examples a property that names `n` runs in this profile."""
+    scaled = max(1, round(n * SCALE))
+    return scaled if SCALE >= 1 else max(scaled, min(n, FLOOR))
+
+
 def examples(n: int) -> settings:
-    """The shared settings with `n` examples (times ARGMAP_FUZZ_SCALE)."""
-    return settings(FUZZ, max_examples=max(1, round(n * SCALE)))
+    """The shared settings with `n` examples, as this profile scales them (see `count`)."""
+    return settings(FUZZ, max_examples=count(n))
