@@ -56,22 +56,15 @@ def test_the_grounded_extension_of_a_million_arguments_ends(tmp_path: Path) -> N
         assert "did not finish within 5 s" in done.stderr
 
 
-def test_every_preferred_extension_of_40_pairs_ends_at_the_timeout(tmp_path: Path) -> None:
-    path = tmp_path / "pairs.i23"
-    path.write_text(pairs(40), encoding="utf-8")
-    done = argmap("--timeout", "2", "af", str(path), "-s", "PR", "-t", "EE")
-    assert done.returncode == 2, done.stderr
-    assert "did not finish within 2 s" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
-def test_the_quick_path_and_click_agree_on_the_timeout(tmp_path: Path) -> None:
-    """--kb-framework is not on the quick path; a timeout option after the file is not either."""
+def test_every_preferred_extension_of_40_pairs_ends_at_the_timeout_on_either_path(tmp_path: Path) -> None:
+    """The quick path (a plain command line) and click (options it does not take: `--fo`, `--`) agree."""
     path = tmp_path / "pairs.i23"
     path.write_text(pairs(40), encoding="utf-8")
     quick = argmap("--timeout", "2", "af", str(path), "-s", "PR", "-t", "EE")
     slow = argmap("--timeout", "2", "af", "--fo", "i23", "--semantics", "PR", "--task", "EE", "--", str(path))
-    assert quick.returncode == slow.returncode == 2
+    assert quick.returncode == slow.returncode == 2, (quick.stderr, slow.stderr)
+    assert "Traceback" not in quick.stderr + slow.stderr
+    assert quick.stdout == slow.stdout == ""
     assert quick.stderr.split(" s (")[0] == slow.stderr.split(" s (")[0]
     assert quick.stderr.startswith(f"argmap: {path}: error: --timeout: the task did not finish within 2 s (")
 
