@@ -30,6 +30,7 @@ from xml.sax.saxutils import quoteattr
 from ..model.argument_map import ArgumentMap, MapEdge, MapNode
 from ..model.errors import InputError
 from ..model.verdicts import ALL, SOME
+from .text import clean
 
 FORMATS = ("dot", "svg", "mermaid", "argdown", "aif", "graphml")
 #: File suffixes for each format (for the CLI's help and for tests).
@@ -109,7 +110,14 @@ def legend(m: ArgumentMap) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """`text` on one line, control and format characters shown as escapes (``\\x01``): every format can
+    carry it, and none of it acts on a reader (a terminal, an XML parser, Graphviz)."""
+    return " ".join(clean(text).split())
+
+
+def visible(text: str) -> str:
+    """`text` with its line breaks kept and every other control or format character shown as an escape."""
+    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def _wrap(text: str, width: int = 34) -> list[str]:
@@ -131,8 +139,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 def _dot_string(text: str) -> str:
     """A DOT double-quoted string; `text` may hold newlines (as line breaks)."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    out = out.replace("\r", "").replace("\n", "\\n")
+    # Graphviz reads &...; as an entity (&#65; would show as A): & is written as &amp;
+    out = visible(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    out = out.replace("\n", "\\n")
     return f'"{out}"'
 
 
@@ -454,7 +463,7 @@ def aif(m: ArgumentMap) -> dict[str, object]:
         node: dict[str, object] = {"nodeID": n.id, "text": _one_line(n.label), "type": "I"}
         node["kind"] = n.kind
         if n.quote:
-            node["quote"] = n.quote
+            node["quote"] = visible(n.quote)
         if n.rules:
             node["rules"] = list(n.rules)
         st = status(n)
@@ -522,7 +531,7 @@ def to_graphml(m: ArgumentMap) -> str:
     out.append(f"    <desc>{xml_escape(_one_line(title(m)))}</desc>")
 
     def data(key: str, value: str | None) -> str:
-        return "" if value is None else f'<data key="{key}">{xml_escape(value)}</data>'
+        return "" if value is None else f'<data key="{key}">{xml_escape(visible(value))}</data>'
 
     for n in m.nodes:
         fields = [

@@ -3,7 +3,7 @@
 One self-contained file: the styles are inline, there is no script, and a
 Content-Security-Policy forbids the page to load anything, so a browser makes
 no network request.  Every string from a proposal or the knowledge base is
-HTML-escaped.  The verdict columns, their words and the headings over reasons
+HTML-escaped, control characters shown as escapes.  The verdict columns, their words and the headings over reasons
 are the knowledge base's own (its verdict registry).  Each map is laid out by
 Graphviz's ``dot`` when it is installed (:func:`argmap.render.graph.to_svg`)
 and inlined without its XML prolog and namespace declarations (HTML does not
@@ -25,7 +25,9 @@ from . import graph
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML: markup escaped, and control or format characters (which HTML forbids, or which
+    reorder what is shown) as visible escapes."""
+    return html.escape(graph.visible(str(text)), quote=True)
 
 
 _CSS = """
