@@ -1085,3 +1085,28 @@ def test_output_through_a_dangling_symbolic_link_creates_its_target(tmp_path: Pa
     result = run("schema", "proposal", "-o", link)
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and (tmp_path / "new.json").read_text(encoding="utf-8") == schema_text
+
+
+# ================================================================ the tests' own inputs
+def test_a_missing_source_text_skips_with_its_reason_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The article's text lives outside the repository: a test that reads it skips, saying why, when it is
+    absent; under ARGMAP_REQUIRE_SOURCES=1 (.ci/run) it fails instead.  Never a FileNotFoundError."""
+    import helpers
+
+    missing = helpers._SourceText(ROOT / "no-such-source.txt")
+    monkeypatch.setattr(helpers, "REQUIRE_SOURCES", False)
+    with pytest.raises(pytest.skip.Exception, match="is not here"):
+        missing.read_text(encoding="utf-8")
+    monkeypatch.setattr(helpers, "REQUIRE_SOURCES", True)
+    with pytest.raises(pytest.fail.Exception, match="ARGMAP_REQUIRE_SOURCES is set"):
+        missing.read_text(encoding="utf-8")
+    if helpers.SOURCE.is_file():
+        assert "Security guarantees" in helpers.SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-1", "101", "inf"])
+def test_a_threshold_that_is_not_a_percentage_is_refused(value: str) -> None:
+    """`--threshold nan` once let 77 % coverage pass."""
+    result = run("test", "--threshold", value, "tests/scenarios")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "threshold" in result.stderr.lower()
