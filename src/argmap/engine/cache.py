@@ -52,7 +52,9 @@ def engine_for(
     Raises:
         InputError: the knowledge base does not load, or its grounding blows up (the probe).
     """
-    key = (kb, trace, mode, tuple(facts))
+    # The root is resolved so that the shipped knowledge base named with or
+    # without its root (KnowledgeBase.shipped() vs --kb rules/main.lp) is one engine.
+    key = (kb.identity(), trace, mode, tuple(facts))
     found = _CACHE.get(key)
     if found is not None:
         engine, stamps = found

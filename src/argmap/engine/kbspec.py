@@ -66,6 +66,15 @@ class KnowledgeBase:
             and (self.root is None or os.path.realpath(self.root) == os.path.realpath(root))
         )
 
+    def identity(self) -> tuple[object, ...]:
+        """What makes two specs the same program with the same messages: each file's real
+        path and the name messages show it by, and the resolved root (so the shipped
+        knowledge base named with or without its root is one)."""
+        root = os.path.realpath(self.base_root())
+        files = tuple((os.path.realpath(f), _shown(f, self.base_root())) for f in self.files)
+        layers = tuple((os.path.realpath(f), _shown(f, self.base_root())) for f in self.layers)
+        return (files, layers, root)
+
     def base_root(self) -> str:
         return self.root or find_root(self.files[0])
 
