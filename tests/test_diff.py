@@ -165,7 +165,7 @@ def test_a_changed_rule_lists_the_changed_verdicts_and_exits_1(changed: Result) 
     # verdicts by their labels, values as `check` reads them
     assert "  credible: no -> yes" in lines
     assert "  risk: high -> low" in lines
-    assert "  precondition: no -> yes" in lines
+    assert "  precondition: not met -> met" in lines
     at = lines.index("  credible: no -> yes")
     assert lines[at + 1] == "    before:"
     before = lines[at + 2 : lines.index("    after:", at)]

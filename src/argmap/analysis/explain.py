@@ -573,7 +573,7 @@ def verdict_atoms(engine: Engine, answer: Answer) -> list[VerdictAtom]:
         for sym in reached:
             out.append((spec, spec.word(text(sym.arguments[0])), sym, True))
         if not reached:
-            word = spec.words.get("none", "no") if spec.kind == "set" else "unknown"
+            word = spec.none_word() if spec.kind == "set" else "unknown"
             out.append((spec, word, terms.Fn(spec.name, (terms.Var("_#0"),)), False))
     return out
 

@@ -7,6 +7,7 @@ is imported only when it runs (``argmap af`` never imports the engine).
 
 from __future__ import annotations
 
+import errno
 import importlib
 import math
 import os
@@ -92,6 +93,27 @@ class _Group(click.Group):
         except _SigtermError:
             click.echo("argmap: terminated", err=True)
             _leave(ctx, 143)
+        except OSError as exc:
+            # A reader that stopped reading (`argmap ... | head -1`).  clingo re-raises an exception from
+            # a callback (explore's progress) without its errno, so the type is checked as well.
+            if not (isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE):
+                raise
+            stdout_closed()
+            ctx.exit(EXIT_FINDINGS)
+
+
+def stdout_closed() -> None:
+    """Point stdout at the null device once its reader has gone, so that nothing written or flushed
+    later (the interpreter flushes stdout on exit) raises BrokenPipeError again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (click's test runner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 class Seconds(click.ParamType):
@@ -202,7 +224,13 @@ def _install_signal_watchdog() -> None:
 def entry(*args: Any, **kwargs: Any) -> None:
     """The `argmap` console script: the command line, with the signal watchdog."""
     _install_signal_watchdog()
-    main(*args, **kwargs)
+    try:
+        main(*args, **kwargs)
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:  # the reader left after the last write (BrokenPipeError)
+            stdout_closed()
 
 
 class _SigtermError(BaseException):

@@ -81,6 +81,14 @@ class VerdictSpec:
             return {TRUE: "yes", FALSE: "no"}.get(value, value)
         return value
 
+    def none_word(self) -> str:
+        """How a set verdict with no member reads (``verdict_word(V, none, W)``; else ``no``)."""
+        return self.words.get("none", "no")
+
+    def some_word(self, short: bool = False) -> str:
+        """How a bool verdict true in some completions only reads (``verdict_word(V, some, W)``)."""
+        return self.words.get("some", "some" if short else "in some completions")
+
     def heading(self, effect: str) -> str:
         """The heading over the reasons with `effect` (``{value}`` in a declared heading is the effect's word)."""
         if effect in self.headings:
@@ -195,7 +203,7 @@ class Outcome:
         if spec.kind == "bool":
             holds = self.truth
             if holds == SOME:
-                return spec.words.get("some", "in some completions")
+                return spec.some_word()
             return spec.word(TRUE if holds == ALL else FALSE)
         if spec.kind == "level":
             if not self.values:
@@ -203,17 +211,19 @@ class Outcome:
             words = " or ".join(spec.word(v) for v in self.reached)
             return words + (" (depends on open aspects)" if len(self.values) > 1 else "")
         if not self.values:
-            return spec.words.get("none", "no")
+            return spec.none_word()
         return ", ".join(spec.word(v) + ("" if h == ALL else " (in some completions)") for v, h in self.values)
 
     def short(self) -> str:
-        """A compact reading for tables of changes: yes/no/some, a level or levels, members or none."""
+        """A compact reading for tables of changes, in the verdict's own words (:meth:`VerdictSpec.word`)
+        as :meth:`text` reads: yes/no/some, a level or levels, the members or no member."""
         spec = self.spec
         if spec.kind == "bool":
-            return {ALL: "yes", SOME: "some", NONE: "no"}[self.truth]
+            holds = self.truth
+            return spec.some_word(short=True) if holds == SOME else spec.word(TRUE if holds == ALL else FALSE)
         if spec.kind == "level":
-            return " or ".join(self.reached) or "unknown"
-        return ", ".join(self.reached) or "none"
+            return " or ".join(spec.word(v) for v in self.reached) or "unknown"
+        return ", ".join(spec.word(v) for v in self.reached) or spec.none_word()
 
 
 @dataclass(frozen=True)

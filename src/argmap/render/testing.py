@@ -9,17 +9,15 @@ from ..model.kb import Vocabulary
 from ..model.testing import CaseResult, Coverage, TestReport
 from .explain import sentences
 from .json import dumps
-from .text import clean, quoted
+from .text import clean, columns, quoted
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
 
 def case_failure_text(r: CaseResult) -> str:
     """The expected and actual verdicts side by side, then why the actual ones hold."""
-    width = max([len(m.field) for m in r.mismatches] + [8])
-    lines = [f"  {'':<{width}}  {'expected':<28}actual"]
-    for m in r.mismatches:
-        lines.append(f"  {m.field:<{width}}  {clean(m.expected):<28}{clean(m.actual)}")
+    rows = [["", "expected", "actual"], *([m.field, clean(m.expected), clean(m.actual)] for m in r.mismatches)]
+    lines = columns(rows)
     for title, node in r.explanation:
         lines += ["", f"  {title}", *sentences(node, "    ", top=True)]
     return "\n".join(lines)

@@ -80,6 +80,18 @@ def header(p: Proposal) -> list[str]:
     return lines
 
 
+def columns(rows: Sequence[Sequence[str]], indent: str = "  ", gap: int = 2) -> list[str]:
+    """`rows` as aligned columns: each column as wide as its widest cell, then `gap` spaces, so no
+    two cells ever run together however long they are; the last column is not padded."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(len(r) for r in rows))]
+    return [
+        (indent + "".join(c.ljust(widths[i] + gap) for i, c in enumerate(r[:-1])) + (r[-1] if r else "")).rstrip()
+        for r in rows
+    ]
+
+
 def outcome_rows(v: Verdict, voc: Vocabulary, indent: str = "  ") -> list[str]:
     width = _label_width(voc)
     return [f"{indent}{o.spec.label:<{width}}{o.text()}" for o in v.outcomes]
@@ -235,12 +247,11 @@ def claims_text(claims: Sequence[Claim]) -> str:
 # ------------------------------------------------------------------ what-if
 def whatif_text(w: WhatIf, voc: Vocabulary) -> str:
     lines = [*header(w.before.proposal)[:1], "What if: " + "; ".join(clean(c) for c in w.changes), ""]
-    width = _label_width(voc) + 1
-    lines.append(f"  {'':<{width}}{'before':<12}{'after':<12}")
     flipped = {f.verdict for f in w.flips}
+    rows = [["", "before", "after", ""]]
     for b, a in zip(w.before.outcomes, w.after.outcomes, strict=True):
-        mark = "<- flipped" if b.name in flipped else ""
-        lines.append(f"  {b.spec.label:<{width}}{b.short():<12}{a.short():<12}{mark}".rstrip())
+        rows.append([b.spec.label, b.short(), a.short(), "<- flipped" if b.name in flipped else ""])
+    lines += columns(rows)
     for f in w.flips:
         spec = voc.registry[f.verdict]
         lines += ["", f"  {spec.label}: {f.before} -> {f.after}"]

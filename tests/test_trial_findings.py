@@ -1,0 +1,111 @@
+"""Findings from a new user's first knowledge base (a congestion charge): each on a tiny KB of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from argmap.cli.root import main
+from argmap.io.scaffold import scaffold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A set verdict and the KB's own words for values (`futile` for a false `effective`, `sealed` for no leak).
+_EXTRA_VOCABULARY = """
+verdict_word(effective, false, "futile").
+verdict(leaks, set, "leaks").
+verdict_member(leaks, (few; many)).
+verdict_word(leaks, none, "sealed").
+verdict_doc(leaks, "which exemptions leak").
+"""
+
+
+def _kb(tmp_path: Path) -> Path:
+    """`argmap init`'s knowledge base, with a set verdict and declared value words."""
+    folder = tmp_path / "kb"
+    scaffold(str(folder))
+    with open(folder / "rules" / "vocabulary.lp", "a", encoding="utf-8") as f:
+        f.write(_EXTRA_VOCABULARY)
+    with open(folder / "rules" / "effectiveness.lp", "a", encoding="utf-8") as f:
+        f.write("leaks(E) :- has(exemptions, E), E != none.\n")
+    with open(folder / "rules" / "show.lp", "a", encoding="utf-8") as f:
+        f.write("#show leaks/1.\n")
+    return folder
+
+
+def _run(folder: Path, *args: str) -> Result:
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(cwd)
+
+
+# ------------------------------------------------------------------ 1. columns never run together
+def test_whatif_columns_stay_apart_however_long_the_values(tmp_path: Path) -> None:
+    folder = _kb(tmp_path)
+    with open(folder / "rules" / "vocabulary.lp", "a", encoding="utf-8") as f:
+        f.write('verdict_word(leaks, many, "a great many exempt users").\n')
+    r = _run(folder, "whatif", "proposals/example.yaml", "--set", "exemptions=many")
+    assert r.exit_code == 1, r.output  # a verdict flipped
+    rows = {line.split()[0]: line for line in r.stdout.splitlines()[4:6]}
+    assert rows["leaks"].endswith("few     a great many exempt users  <- flipped"), r.stdout
+    assert rows["effective"].endswith("yes     futile                     <- flipped"), r.stdout
+
+
+def test_a_failing_scenario_keeps_expected_and_actual_apart(tmp_path: Path) -> None:
+    folder = _kb(tmp_path)
+    (folder / "scenarios" / "long.yaml").write_text(
+        "scenarios:\n"
+        "  - name: wrong\n"
+        "    proposal: ../proposals/example.yaml\n"
+        "    expect:\n"
+        "      reasons: [{claim: exemptions_undermine, verdict: effective, effect: con}]\n",
+        encoding="utf-8",
+    )
+    r = _run(folder, "test", "scenarios/long.yaml")
+    assert r.exit_code == 1, r.output
+    row = next(line for line in r.stdout.splitlines() if "includes exemptions_undermine (effective, con)" in line)
+    assert "(effective, con)  " in row, row
+
+
+# ------------------------------------------------------------------ 2. the KB's own words everywhere
+def test_value_words_read_the_same_in_check_whatif_and_sensitivity(tmp_path: Path) -> None:
+    folder = _kb(tmp_path)
+    (folder / "proposals" / "none.yaml").write_text(
+        "title: No price\nsource: test\nprice: false\nexemptions: none\n", encoding="utf-8"
+    )
+    check = _run(folder, "check", "proposals/none.yaml")
+    assert "futile" in check.stdout and "sealed" in check.stdout, check.output
+    whatif = _run(folder, "whatif", "proposals/example.yaml", "--set", "price=false", "--set", "exemptions=none")
+    assert "effective: yes -> futile" in whatif.stdout, whatif.output
+    assert "leaks: few -> sealed" in whatif.stdout, whatif.output
+    sensitivity = _run(folder, "sensitivity", "proposals/none.yaml")
+    assert "effective: futile" in sensitivity.stdout and "leaks: sealed" in sensitivity.stdout, sensitivity.output
+    repair = _run(folder, "repair", "proposals/none.yaml", "--goal", "effective")
+    assert "effective futile" not in repair.stdout and "then: effective yes, leaks" in repair.stdout, repair.output
+
+
+# ------------------------------------------------------------------ 4. a reader that leaves early
+@pytest.mark.parametrize(
+    "args", [["explore", "spaces/designs.yaml", "--format", "jsonl"], ["claims"]], ids=["explore", "claims"]
+)
+def test_a_closed_stdout_ends_quietly(args: list[str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from argmap.cli import entry; entry()", *args],
+        cwd=ROOT / "examples" / "federalist10",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line (`| head -0`)
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode == 1
