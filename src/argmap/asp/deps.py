@@ -85,15 +85,19 @@ def defines_and_uses(stm: ast.AST) -> tuple[set[Signature], set[Signature]]:
     return set(), _atoms(stm)
 
 
-def dependency_order(statements: Sequence[ast.AST]) -> list[list[int]]:
+def dependency_order(
+    statements: Sequence[ast.AST], info: Sequence[tuple[set[Signature], set[Signature]]] | None = None
+) -> list[list[int]]:
     """The statements (by index) grouped into parts that can be ground one after another.
 
     Statements that define nothing (``#show``, ``#defined``, ``#const``) come
     first; each strongly connected component of defined predicates comes after
     everything it depends on; a constraint or ``#minimize`` comes right after the
-    last part it reads from.
+    last part it reads from.  `info` is :func:`defines_and_uses` of each statement,
+    when the caller has it already.
     """
-    info = [defines_and_uses(s) for s in statements]
+    if info is None:
+        info = [defines_and_uses(s) for s in statements]
     preds: set[Signature] = set()
     for defined, used in info:
         preds |= defined | used

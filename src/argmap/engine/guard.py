@@ -310,9 +310,11 @@ def _child() -> int:
     parts: list[tuple[str, list[ast.AST], bool]] = []
     fed: set[tuple[str, int]] = set()  # predicates a counted part defines
     groups: list[list[ast.AST]] = []
-    for group in deps.dependency_order(base):
+    info = [deps.defines_and_uses(stm) for stm in base]  # each statement taken apart once
+    info_of = {id(stm): found for stm, found in zip(base, info, strict=True)}
+    for group in deps.dependency_order(base, info):
         stms = [base[i] for i in group]
-        if all(deps.defines_and_uses(stm)[0] == {(program.FIRED, 4)} for stm in stms):
+        if all(info_of[id(stm)][0] == {(program.FIRED, 4)} for stm in stms):
             groups.extend([stm] for stm in stms)  # nothing reads the trace: each trace rule alone, blamed exactly
         else:
             groups.append(stms)
@@ -322,7 +324,7 @@ def _child() -> int:
                 counted = False
                 defined: set[tuple[str, int]] = set()
                 for stm in stms:
-                    heads, uses = deps.defines_and_uses(stm)
+                    heads, uses = info_of[id(stm)]
                     defined |= heads
                     filename = stm.location.begin.filename
                     origin = real.get(filename, real.get(os.path.normpath(filename), filename))
@@ -338,7 +340,7 @@ def _child() -> int:
     except RuntimeError:
         _say("done")
         return 0
-    originals = {_at(stm): stm for stm in base if deps.defines_and_uses(stm)[0] != {(program.FIRED, 4)}}
+    originals = {_at(stm): stm for stm in base if info_of[id(stm)][0] != {(program.FIRED, 4)}}
     for name, stms, counted in parts:
         shown = _blame([originals.get(_at(stm), stm) for stm in stms], log, real, trusted)
         _say("grounding", counted=counted, path=shown[0], line=shown[1], rule=shown[2])
@@ -416,11 +418,19 @@ def _plain_fact(stm: object) -> bool:
     head = stm.head  # type: ignore[attr-defined]
     if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
         return False
-    try:
-        clingo.parse_term(str(head.atom.symbol), logger=lambda code, msg: None)
-    except RuntimeError:
-        return False
-    return True
+    return _ground_term(head.atom.symbol)
+
+
+def _ground_term(term: object) -> bool:
+    """Whether a term is built of constants alone (no variable, interval, pool or operation)."""
+    from clingo import ast
+
+    kind = term.ast_type  # type: ignore[attr-defined]
+    if kind == ast.ASTType.SymbolicTerm:
+        return True
+    if kind == ast.ASTType.Function:
+        return not term.external and all(_ground_term(arg) for arg in term.arguments)  # type: ignore[attr-defined]
+    return False
 
 
 if __name__ == "__main__":
