@@ -109,3 +109,24 @@ def test_a_closed_stdout_ends_quietly(args: list[str]) -> None:
     proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert proc.returncode == 1
+
+
+# ------------------------------------------------------------------ 3. diff OLD NEW reads their own config
+def test_diff_of_two_folders_compares_their_own_proposals(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    scaffold(str(old))
+    scaffold(str(new))
+    rules = new / "rules" / "effectiveness.lp"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("has(exemptions, many)", "has(exemptions, few)"))
+    r = _run(tmp_path, "diff", "old", "new")
+    assert r.exit_code == 1, r.output
+    assert "effective: yes -> no" in r.stdout, r.stdout
+
+
+def test_diff_with_nothing_to_compare_says_so(tmp_path: Path) -> None:
+    for side in ("old", "new"):
+        scaffold(str(tmp_path / side))
+        (tmp_path / side / "argmap.toml").unlink()
+    r = _run(tmp_path, "diff", "old", "new")
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith("argmap: error:") and "nothing to compare" in r.stderr, r.stderr

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..io.config import Config
 
 from ..model.errors import InputError
 from ..render import json as render_json
@@ -75,6 +79,14 @@ def check(
     if bad:
         raise SystemExit(EXIT_INPUT)
     raise SystemExit(EXIT_OK if exit_zero or passed == total else EXIT_FINDINGS)
+
+
+def _folder_config(folder: str) -> Config:
+    """A diff side's own project config (its argmap.toml), or an empty one."""
+    from ..io.config import Config, load
+
+    path = os.path.join(folder, "argmap.toml")
+    return load(path) if os.path.isfile(path) else Config()
 
 
 def _indent(text: str) -> str:
@@ -319,25 +331,38 @@ def diff(
 
     if base and folders:
         raise click.UsageError("give --base REV or two folders, not both")
+    if not base and len(folders) != 2:
+        raise click.UsageError("give --base REV, or two knowledge-base folders OLD NEW")
+    if folders and kb:
+        raise click.UsageError("--kb goes with --base; two folders OLD NEW each hold their knowledge base")
     app = open_app(kb, layers)
-    proposals = proposals or app.config.proposals or tuple(p for p in ("proposals",) if os.path.isdir(p))
     given = bool(scenarios)
-    scenarios = scenarios or app.config.scenarios or tuple(p for p in ("tests/scenarios",) if os.path.isdir(p))
     if given:
         for path in scenarios:
             if not os.path.exists(path):
                 raise InputError("no such file or folder", path=path, key="--scenarios")
+    # What to compare: --proposals/--scenarios; else NEW's (or OLD's) own project config; else this folder's.
+    own = [c for c in (_folder_config(f) for f in reversed(folders)) if c.proposals or c.scenarios]
+    where = own[0] if own else app.config
+    proposals = proposals or where.proposals or (() if own else tuple(p for p in ("proposals",) if os.path.isdir(p)))
+    scenarios = (
+        scenarios or where.scenarios or (() if own else tuple(p for p in ("tests/scenarios",) if os.path.isdir(p)))
+    )
+    if not proposals and not scenarios:
+        raise InputError(
+            "nothing to compare: no proposals or scenarios",
+            key="diff",
+            expected="--proposals or --scenarios, or an argmap.toml with proposals/scenarios in "
+            + ("OLD or NEW" if folders else "the project"),
+        )
     head = app
     if base:
         result = app.diff_revision(base, proposals, scenarios)
-    elif len(folders) == 2:
-        if kb:
-            raise click.UsageError("--kb goes with --base; two folders OLD NEW each hold their knowledge base")
-        old = Argmap(kb_from_folder(folders[0], layers), timeout=app.timeout, config=app.config)
-        head = Argmap(kb_from_folder(folders[1], layers), timeout=app.timeout, config=app.config)
-        result = head.diff(old, proposals, scenarios)
     else:
-        raise click.UsageError("give --base REV, or two knowledge-base folders OLD NEW")
+        old_config, new_config = (_folder_config(f) for f in folders)
+        old = Argmap(kb_from_folder(folders[0], layers), timeout=app.timeout, config=old_config)
+        head = Argmap(kb_from_folder(folders[1], layers), timeout=app.timeout, config=new_config)
+        result = head.diff(old, proposals, scenarios)
     if fmt == "json":
         out(render_json.dumps(render_json.diff_json(result)))
     else:
