@@ -142,7 +142,7 @@ def test_a_phase_before_the_ceasefire_is_not_a_window(app: argmap.Argmap, tmp_pa
     phases:
       - name: training only
         timing: before_ceasefire
-        set: {us_role: [political_declaration]}
+        set: {us_role: [political_declaration], western_contingent: trainers}
       - name: the real thing
         timing: at_ceasefire
         set: {us_role: [backstop], western_contingent: tripwire}
@@ -151,6 +151,15 @@ def test_a_phase_before_the_ceasefire_is_not_a_window(app: argmap.Argmap, tmp_pa
     v = app.check(app.load(path))
     assert roadmap_warnings(v) == []
     assert "early_start" in [n.id for n in v.notes]
+    # The rule audit: an early stage is a stage of a mission ("launch different
+    # stages of its mission"), so a phase before the ceasefire that sends nobody
+    # is no early start.
+    Path(path).write_text(
+        Path(path).read_text(encoding="utf-8").replace(", western_contingent: trainers", ""), encoding="utf-8"
+    )
+    nobody = app.check(app.load(path))
+    assert roadmap_warnings(nobody) == []
+    assert "early_start" not in [n.id for n in nobody.notes]
 
 
 def test_the_example_roadmaps(app: argmap.Argmap) -> None:
@@ -198,9 +207,29 @@ def test_a_whatif_opens_a_component_in_every_phase(app: argmap.Argmap) -> None:
     assert result.after.proposal.open == ("western_contingent",)
     for pv in result.after.phases:
         assert "western_contingent" not in {k for k, _ in pv.phase.settings}, pv.phase.name
-    # The second phase sent monitors; left open, a completion without a contingent is feasible now.
-    assert result.before.phases[1].verdict["feasible_now"].truth == "none"
-    assert result.after.phases[1].verdict["feasible_now"].truth == "some"
+
+    # The second phase sent monitors without US involvement; left open, a
+    # completion without them escapes that obstacle ...
+    def holds(v: argmap.Verdict, basis: str) -> str:
+        [r] = [r for r in v.reasons if r.verdict == "feasible_now" and r.basis == basis]
+        return r.holds
+
+    before, after = result.before.phases[1].verdict, result.after.phases[1].verdict
+    assert holds(before, "us_support_decisive") == "all"
+    assert holds(after, "us_support_decisive") == "some"
+    # ... but since the loophole audit Ukraine's guarantees-first stance blocks
+    # the roadmap's ceasefire-first sequencing in every completion.
+    ukraine = [r for r in after.reasons if r.verdict == "feasible_now" and r.text.startswith("Ukraine insists")]
+    assert [r.holds for r in ukraine] == ["all"]
+    assert before["feasible_now"].truth == after["feasible_now"].truth == "none"
+    # With the guarantees first, a completion without a contingent is feasible now.
+    first = whatif(
+        app.engine,
+        p,
+        parse_changes(app.vocabulary, sets=("sequencing=guarantees_first",), opens=("western_contingent",)),
+    )
+    assert first.before.phases[1].verdict["feasible_now"].truth == "none"
+    assert first.after.phases[1].verdict["feasible_now"].truth == "some"
 
 
 def test_json_and_text_show_the_phases() -> None:
