@@ -127,7 +127,7 @@ def test_diff_of_two_versions_of_the_example(federalist: Path, tmp_path: Path) -
     assert result.exit_code == 1, result.output
     out = clean(result)
     assert out.startswith("Summary:")
-    assert "cures the mischiefs of faction: yes -> no" in out
+    assert "cures the mischiefs of faction: cured -> not cured" in out
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mermaid", "argdown", "aif", "graphml"])

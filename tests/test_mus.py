@@ -34,7 +34,8 @@ def proposal(**components: str | list[str]) -> Proposal:
     return Proposal("constructed", "constructed", "a test proposal", tuple(sorted(settings)))
 
 
-#: Five conflicts, from four clash rules of rules/consistency.lp; neutrality is in two of them.
+#: Six conflicts, from five clash rules of rules/consistency.lp; neutrality is in two of them, and
+#: NATO membership with no US role is one (membership brings the US's Article 5 commitment).
 SEVERAL = proposal(
     lead="us",
     us_role=["none", "backstop"],
@@ -49,6 +50,7 @@ SEVERAL_CONFLICTS = [
     (("foreign_troops_banned", "true"), ("western_contingent", "tripwire")),
     (("lead", "us"), ("us_role", "none")),
     (("nato_path", "member"), ("neutrality", "permanent")),
+    (("nato_path", "member"), ("us_role", "none")),
     (("us_role", "backstop"), ("us_role", "none")),
 ]
 

@@ -183,7 +183,7 @@ def test_scenario_schema_uses_claims_actors_and_positions() -> None:
 
 def test_scenario_expect_follows_the_declared_verdicts() -> None:
     expect = scenario_schema(TINY)["$defs"]["expect"]["properties"]
-    assert list(expect) == ["effective", "cost", "gaps", "reasons", "conflicts", "warnings", "notes"]
+    assert list(expect) == ["effective", "cost", "gaps", "reasons", "conflicts", "warnings", "notes", "absent"]
     assert expect["effective"]["anyOf"] == [{"type": "boolean"}, {"enum": ["all", "some", "none"]}]
     assert expect["effective"]["description"].startswith("it works (")
     assert expect["cost"]["anyOf"][0] == {"enum": ["cheap", "dear"]}
@@ -259,7 +259,7 @@ def test_another_knowledge_base_has_its_own_committed_schemas() -> None:
 
 
 BASE = {"title": "T", "source": "S"}
-LISTS = ("reasons", "conflicts", "warnings", "notes")
+LISTS = ("reasons", "conflicts", "warnings", "notes", "absent")
 
 
 @pytest.mark.parametrize(
