@@ -183,7 +183,14 @@ def test_claims_every_claim_accepted_by_default(app: argmap.Argmap) -> None:
         ),
         case("nato_path_open", "set(nato_path,open).", (), ("feature(nato_track)",)),
         case("contingent_none", "set(western_contingent,none).", ("has(western_contingent,none)",), ("feature(",)),
-        case("contingent_monitors", "set(western_contingent,monitors).", ("feature(contingent)",)),
+        # The rule audit: unarmed monitors are a Western mission, not the contingent the article calls for.
+        case(
+            "contingent_monitors",
+            "set(western_contingent,monitors).",
+            ("feature(mission)",),
+            ("feature(contingent)",),
+        ),
+        case("contingent_trainers", "set(western_contingent,trainers).", ("feature(contingent)", "feature(mission)")),
         case(
             "flag_true",
             "set(army_cap,true).",
@@ -753,9 +760,10 @@ def test_risk(facts: str, must: tuple[str, ...], must_not: tuple[str, ...], exte
         ),
         case(
             "inconsistent_without_obstacles",
-            "set(neutrality,permanent). set(nato_path,irreversible_path).",
+            # A Western guarantor: without one, Ukraine's guarantees-first stance is an obstacle (poll_64).
+            "set(guarantors,uk). set(neutrality,permanent). set(nato_path,irreversible_path).",
             (),
-            ("feasible_now", "obstacle("),
+            ("consistent", "feasible_now", "obstacle("),
         ),
     ],
 )
