@@ -98,7 +98,7 @@ BAD = [
         None,
     ),
     ("date_not_a_date", BASE + "date: yesterday\n", "'yesterday' is not a date", 3, "date", None),
-    ("date_not_on_the_calendar", BASE + "date: 2025-02-30\n", "day is out of range for month", 3, None, None),
+    ("date_not_on_the_calendar", BASE + "date: 2025-02-30\n", "day is out of range for month", 3, "date", None),
     (
         "duplicate_key",
         BASE + "lead: european\nguarantors: [uk]\nlead: us\n",
@@ -113,7 +113,7 @@ BAD = [
     ("non_utf8", BASE.encode() + "notes: caf\xe9\n".encode("latin-1"), "not valid UTF-8", 3, None, None),
     ("anchor_and_alias", "title: &t a title\nsource: *t\n", "anchors and aliases are not supported", 1, None, None),
     ("billion_laughs", _bomb(), "anchors and aliases are not supported", 1, None, None),
-    ("python_tag", "title: t\nsource: !!python/name:os.system ''\n", "cannot read value", 2, None, None),
+    ("python_tag", "title: t\nsource: !!python/name:os.system ''\n", "cannot read value", 2, "source", None),
     (
         "python_tag_on_list",
         "title: t\nsource: !!python/object/apply:os.system ['true']\n",

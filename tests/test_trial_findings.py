@@ -130,3 +130,48 @@ def test_diff_with_nothing_to_compare_says_so(tmp_path: Path) -> None:
     r = _run(tmp_path, "diff", "old", "new")
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith("argmap: error:") and "nothing to compare" in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------------ 9. every error reads `argmap: error: ...`
+_STANCES = """
+actor(city).
+position(charge, (support; oppose)).
+stance(city, charge, support, 20240100, pricing_works).
+"""
+
+
+def test_no_matching_case_is_an_argmap_error(tmp_path: Path) -> None:
+    r = _run(_kb(tmp_path), "test", "-k", "nomatch")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("argmap: error: no scenario case found"), r.stderr
+
+
+def test_a_usage_error_ends_in_an_argmap_error(tmp_path: Path) -> None:
+    r = _run(_kb(tmp_path), "check", "--format", "xml")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[-1].startswith("argmap: error: Invalid value for '--format'"), r.stderr
+    assert "Error:" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("stance", "message"),
+    [("city", "'city' is not ACTOR.ISSUE=POSITION"), ("town.charge=support", "'town' is not an actor")],
+    ids=["shape", "actor"],
+)
+def test_stance_errors_name_the_option(tmp_path: Path, stance: str, message: str) -> None:
+    folder = _kb(tmp_path)
+    with open(folder / "facts" / "claims.lp", "a", encoding="utf-8") as f:
+        f.write(_STANCES)
+    r = _run(folder, "whatif", "proposals/example.yaml", "--stance", stance)
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith(f"argmap: error: --stance: {message}"), r.stderr
+
+
+def test_an_impossible_date_names_its_key(tmp_path: Path) -> None:
+    folder = _kb(tmp_path)
+    (folder / "proposals" / "dated.yaml").write_text(
+        "title: Dated\nsource: test\nprice: true\nexemptions: few\nnotes: 2026-02-30\n", encoding="utf-8"
+    )
+    r = _run(folder, "check", "proposals/dated.yaml")
+    assert r.exit_code == 2, r.output
+    assert "dated.yaml:5:8: error: notes: cannot read value '2026-02-30'" in r.stderr, r.stderr

@@ -87,6 +87,17 @@ class _Group(click.Group):
         except InputError as exc:
             click.echo(f"argmap: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            # click's usage line and hint, then the error as every argmap error reads (not click's "Error:")
+            if exc.ctx is not None:
+                click.echo(f"{exc.ctx.get_usage()}\nTry '{exc.ctx.command_path} --help' for help.\n", err=True)
+            click.echo(f"argmap: error: {exc.format_message()}", err=True)
+            ctx.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"argmap: error: {exc.format_message()}", err=True)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("argmap: interrupted", err=True)
             _leave(ctx, 130)

@@ -22,9 +22,9 @@ _EXAMPLES = {
 }
 
 
-def _pair(text: str, what: str, sep: str = "=") -> tuple[str, str]:
+def _pair(text: str, what: str, sep: str = "=", option: str | None = None) -> tuple[str, str]:
     if sep not in text:
-        raise InputError(f"'{text}' is not {what}", expected=f"{what} such as {_EXAMPLES[what]}")
+        raise InputError(f"'{text}' is not {what}", key=option, expected=f"{what} such as {_EXAMPLES[what]}")
     left, right = text.split(sep, 1)
     return left.strip(), right.strip()
 
@@ -98,21 +98,21 @@ def parse_changes(
     """
     out: list[Change] = []
     for text in sets:
-        key, value = _pair(text, "KEY=VALUE")
+        key, value = _pair(text, "KEY=VALUE", option="--set")
         _check_component(voc, key, value, "--set")
         out.append(Change("set", key, value))
     for text in adds:
-        key, value = _pair(text, "KEY=VALUE")
+        key, value = _pair(text, "KEY=VALUE", option="--add")
         _check_component(voc, key, value, "--add")
         if voc.components[key].arity != "many":
             raise InputError(f"{key} takes one value; use --set", key="--add")
         out.append(Change("add", key, value))
     for text in unsets:
-        key, value = _pair(text, "KEY=VALUE") if "=" in text else (text.strip(), "")
+        key, value = _pair(text, "KEY=VALUE", option="--unset") if "=" in text else (text.strip(), "")
         _check_component(voc, key, value or None, "--unset")
         out.append(Change("unset", key, value))
     for text in opens:
-        key, values = _pair(text, "KEY=VALUE") if "=" in text else (text.strip(), "")
+        key, values = _pair(text, "KEY=VALUE", option="--open") if "=" in text else (text.strip(), "")
         _check_component(voc, key, None, "--open")
         for value in filter(None, values.split(",")):
             _check_component(voc, key, value, "--open")
@@ -131,15 +131,15 @@ def parse_changes(
         out.append(Change("as_of", str(recorded), asked=_asked(as_of, recorded)))
     for text in actor_as_of:
         _need(voc, "stances", "--as-of-actor")
-        actor, date = _pair(text, "ACTOR=DATE")
-        _check_actor(voc, actor)
+        actor, date = _pair(text, "ACTOR=DATE", option="--as-of-actor")
+        _check_actor(voc, actor, "--as-of-actor")
         recorded = parse_date(date, voc, "--as-of-actor")
         out.append(Change("actor_as_of", actor, str(recorded), asked=_asked(date, recorded)))
     for text in stances:
         _need(voc, "stances", "--stance")
-        left, position = _pair(text, "ACTOR.ISSUE=POSITION")
-        actor, issue = _pair(left, "ACTOR.ISSUE=POSITION", ".") if "." in left else (left, "")
-        _check_actor(voc, actor)
+        left, position = _pair(text, "ACTOR.ISSUE=POSITION", option="--stance")
+        actor, issue = _pair(left, "ACTOR.ISSUE=POSITION", ".", "--stance") if "." in left else (left, "")
+        _check_actor(voc, actor, "--stance")
         if issue not in voc.positions:
             raise InputError(
                 f"'{issue}' is not an issue",
@@ -190,8 +190,11 @@ def _check_component(voc: Vocabulary, key: str, value: str | None, option: str) 
         )
 
 
-def _check_actor(voc: Vocabulary, actor: str) -> None:
+def _check_actor(voc: Vocabulary, actor: str, option: str) -> None:
     if actor not in voc.actors:
         raise InputError(
-            f"'{actor}' is not an actor", expected=one_of(voc.actors), suggestion=_suggest(actor, voc.actors)
+            f"'{actor}' is not an actor",
+            key=option,
+            expected=one_of(voc.actors),
+            suggestion=_suggest(actor, voc.actors),
         )

@@ -232,7 +232,7 @@ class _Walker:
         return Node(self.scalar(node, key), line, column, "scalar", text=plain)
 
     def scalar(self, node: yaml.Node, key: str | None = None) -> Any:
-        value = self._construct(node)
+        value = self._construct(node, key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not getattr(node, "style", None):
             surprise = _yaml11_number(str(node.value))
             if surprise:
@@ -244,16 +244,16 @@ class _Walker:
                 )
         return value
 
-    def _construct(self, node: yaml.Node) -> Any:
+    def _construct(self, node: yaml.Node, key: str | None = None) -> Any:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            raise self.error(f"cannot read value: {exc.problem}", node) from None
+            raise self.error(f"cannot read value: {exc.problem}", node, key=key) from None
         except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2025-02-30
-            raise self.error(f"cannot read value '{node.value}': {exc}", node) from None
+            raise self.error(f"cannot read value '{node.value}': {exc}", node, key=key) from None
         except Exception:
             tag = "!!" + str(getattr(node, "tag", "?")).rsplit(":", 1)[-1]
-            raise self.error(f"cannot read value '{node.value}' as {tag}", node) from None
+            raise self.error(f"cannot read value '{node.value}' as {tag}", node, key=key) from None
 
 
 def yaml_reading(node: Node, choices: Iterable[str] = ()) -> str | None:
