@@ -48,7 +48,7 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import assume, given, note
+from hypothesis import assume, example, given, note
 from hypothesis import strategies as st
 
 import argmap
@@ -1222,6 +1222,7 @@ def test_framework_files_parse_or_fail_at_a_line(case: tuple[str, str]) -> None:
     st.sampled_from(["SE", "EE", "DC", "DS", "se", "zz"]),
     st.one_of(st.none(), AF_NAMES),
 )
+@example(("apx", "\n"), "CO", "DC", "\r\n")  # the value echoed as given, line ending and all
 def test_argmap_af_exits_cleanly(case: tuple[str, str], semantics: str, task: str, arg: str | None) -> None:
     fmt, text = case
     path = write(f"af_cli.{fmt}", text)
@@ -1229,7 +1230,9 @@ def test_argmap_af_exits_cleanly(case: tuple[str, str], semantics: str, task: st
     result = invoke(argv)
     assert_clean(result, (0, 2))
     if result.exit_code == 2 and result.stderr.startswith(f"argmap: {path}: error: --"):
-        assert f"'{arg}'" in result.stderr  # an error about --arg, not about the file
+        # An error about --arg, not about the file, showing the value as given.  Result.stderr
+        # turns "\r\n" into "\n" (click's CliRunner), so the bytes are read as they were written.
+        assert f"'{arg}'" in result.stderr_bytes.decode(result.runner.charset, "replace")
     elif result.exit_code == 2 and result.stderr.startswith("argmap: "):
         assert_names_file(result, path, text)
 
