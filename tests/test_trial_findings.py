@@ -175,3 +175,18 @@ def test_an_impossible_date_names_its_key(tmp_path: Path) -> None:
     r = _run(folder, "check", "proposals/dated.yaml")
     assert r.exit_code == 2, r.output
     assert "dated.yaml:5:8: error: notes: cannot read value '2026-02-30'" in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------------ 11. repair counts what it says
+def test_repair_counts_its_changes_in_words_that_agree(tmp_path: Path) -> None:
+    folder = _kb(tmp_path)
+    (folder / "proposals" / "open.yaml").write_text(
+        "title: Open\nsource: test\nprice: false\nopen: [exemptions]\n", encoding="utf-8"
+    )
+    r = _run(folder, "repair", "proposals/open.yaml", "--goal", "effective", "--max-changes", "1")
+    assert r.exit_code == 0, r.output
+    assert "; at most 1 change\n" in r.stdout and "each changing 1 component" in r.stdout, r.stdout
+    assert "exemptions: (open) -> (unset)  (not counted)" in r.stdout, r.stdout
+    assert "price: false -> true\n" in r.stdout, r.stdout
+    blocked = _run(folder, "repair", "proposals/open.yaml", "--goal", "effective", "--max-changes", "0")
+    assert "at most 0 changes" in blocked.stdout and "changes." in blocked.stdout, blocked.stdout

@@ -130,7 +130,7 @@ def repair(
             if sym.name == "keep":
                 names.append(f"keep {text(sym.arguments[0])}")
             else:
-                names.append(f"at most {sym.arguments[0].number} changes")
+                names.append(f"at most {sym.arguments[0].number} change{'' if sym.arguments[0].number == 1 else 's'}")
         return RepairResult(proposal, result_goals, tuple(keep), max_changes, (), tuple(sorted(names)))
     repairs = []
     for atoms, costs in found:

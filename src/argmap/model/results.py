@@ -61,14 +61,17 @@ class Repair:
 
     def described(self) -> list[str]:
         """The changes, one line per component: ``key: old -> new`` (an open aspect the repair leaves
-        unset reads ``key: (open) -> (unset)``: the repaired proposal has nothing open)."""
+        unset reads ``key: (open) -> (unset)  (not counted)``: the repaired proposal has nothing open, but
+        leaving an aspect unset is not one of the changes counted in ``components``)."""
         keys = sorted({k for _, k, _ in self.changes} | set(self.proposal.open))
         lines = []
         for key in keys:
             dropped = [v for op, k, v in self.changes if k == key and op == "drop"]
             added = [v for op, k, v in self.changes if k == key and op == "add"]
             was = ", ".join(dropped) or ("(open)" if key in self.proposal.open else "(unset)")
-            lines.append(f"{key}: {was} -> {', '.join(added) or '(unset)'}")
+            # an open aspect the repair merely leaves unset is no change: shown, not counted in `components`
+            uncounted = not dropped and not added
+            lines.append(f"{key}: {was} -> {', '.join(added) or '(unset)'}" + ("  (not counted)" if uncounted else ""))
         return lines
 
 

@@ -278,7 +278,7 @@ def brief(v: Verdict) -> str:
 
 def repair_text(r: RepairResult, voc: Vocabulary) -> str:
     pins = f"; keeping {', '.join(r.keep)}" if r.keep else ""
-    limit = f"; at most {r.max_changes} changes" if r.max_changes is not None else ""
+    limit = f"; at most {r.max_changes} change{'' if r.max_changes == 1 else 's'}" if r.max_changes is not None else ""
     goals = " and ".join(str(g) for g in r.goals)
     lines = [*header(r.proposal)[:1], f"Goal: {goals}{pins}{limit}", ""]
     if not r.found:
