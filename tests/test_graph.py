@@ -121,8 +121,8 @@ def test_claims_carry_paraphrase_and_quote(app: argmap.Argmap, static: ArgumentM
 
 def test_reason_nodes_are_labelled_with_the_rules_text(static: ArgumentMap) -> None:
     node = static.node("reason_credible_con_eu_needs_us")
-    assert node.label == "the guarantee has no US involvement, so it would look unconvincing to Russia"
-    assert node.rules == ("rules/credibility.lp:12",)
+    assert node.label == "the European guarantee has no US involvement, so it would look unconvincing to Russia"
+    assert node.rules == ("rules/credibility.lp:13",)
     assert node.group == "credible"
 
 
