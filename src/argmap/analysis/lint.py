@@ -685,6 +685,12 @@ def _proposal_files(folder: str) -> list[str]:
     )
 
 
+def _relative(path: str) -> str:
+    """A file as findings name it: relative to the current folder when inside it (as the rule files are)."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def _schema_comments(folder: str) -> list[Finding]:
     target = os.path.join(os.path.dirname(os.path.abspath(folder)), "schema", "proposal.schema.json")
     out = []
@@ -701,7 +707,7 @@ def _schema_comments(folder: str) -> list[Finding]:
             message = f"the $schema comment points at {first[len(SCHEMA_COMMENT) :]}; expected {expected}"
         else:
             message = f"the file does not start with `{SCHEMA_COMMENT}{expected}`"
-        out.append(Finding(path, 1, "AM012", message))
+        out.append(Finding(_relative(path), 1, "AM012", message))
     return out
 
 

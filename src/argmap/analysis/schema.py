@@ -372,7 +372,11 @@ def _expect(voc: Vocabulary) -> Schema:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "reasons": properties["reasons"],
+            "reasons": {
+                **properties["reasons"],
+                "description": "reasons that must not be among the actual ones: a claim id (no reason from "
+                "it at all), or a claim with the verdict it bears on and its effect",
+            },
             "conflicts": {**ids, "description": "ids of conflicts that must not be among the actual ones"},
             "warnings": {**ids, "description": "ids of warnings that must not be among the actual ones"},
             "notes": {**ids, "description": "ids of notes that must not be among the actual ones"},

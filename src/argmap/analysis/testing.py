@@ -24,7 +24,7 @@ from ..model.explanation import Node
 from ..model.kb import Vocabulary
 from ..model.proposal import World
 from ..model.testing import Case, CaseResult, Coverage, Mismatch, ReasonPattern, TestReport
-from ..model.verdicts import Verdict
+from ..model.verdicts import Reason, Verdict
 from .explain import Explainer, verdict_atoms
 from .whatif import apply_changes
 
@@ -117,6 +117,7 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
         got = actual(v, name, form)
         if got != wanted:
             out.append(Mismatch(name, _shown(form, wanted), _shown(form, got)))
+
     def matches(pattern: ReasonPattern, r: Reason) -> bool:
         return r.basis == pattern.claim and pattern.verdict in (None, r.verdict) and pattern.effect in (None, r.effect)
 
@@ -138,7 +139,9 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
             out.append(Mismatch(name, f"includes {', '.join(missing)}", _listing(found_ids[name])))
         present = [e for e in exp.absent.get(name, ()) if e in found_ids[name]]
         if present:
-            out.append(Mismatch(f"absent.{name}", f"excludes {', '.join(map(str, present))}", _listing(found_ids[name])))
+            out.append(
+                Mismatch(f"absent.{name}", f"excludes {', '.join(map(str, present))}", _listing(found_ids[name]))
+            )
     return out
 
 
