@@ -60,7 +60,7 @@ from argmap.io.proposals import load_proposal
 from argmap.io.scenarios import load_scenarios
 from argmap.io.spaces import load_space
 from argmap.io.yamltree import MAX_BYTES, load_yaml
-from argmap.model.errors import InputError
+from argmap.model.errors import InputError, visible
 from cli_runner import shared_engines
 from fuzz_settings import examples
 from helpers import PROPOSALS, ROOT
@@ -1230,9 +1230,10 @@ def test_argmap_af_exits_cleanly(case: tuple[str, str], semantics: str, task: st
     result = invoke(argv)
     assert_clean(result, (0, 2))
     if result.exit_code == 2 and result.stderr.startswith(f"argmap: {path}: error: --"):
-        # An error about --arg, not about the file, showing the value as given.  Result.stderr
-        # turns "\r\n" into "\n" (click's CliRunner), so the bytes are read as they were written.
-        assert f"'{arg}'" in result.stderr_bytes.decode(result.runner.charset, "replace")
+        # An error about --arg, not about the file, showing the value as given, with control
+        # characters as visible escapes (model.errors.visible).  Result.stderr turns "\r\n"
+        # into "\n" (click's CliRunner), so the bytes are read as they were written.
+        assert f"'{visible(arg)}'" in result.stderr_bytes.decode(result.runner.charset, "replace")
     elif result.exit_code == 2 and result.stderr.startswith("argmap: "):
         assert_names_file(result, path, text)
 

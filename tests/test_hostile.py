@@ -1110,3 +1110,23 @@ def test_a_threshold_that_is_not_a_percentage_is_refused(value: str) -> None:
     result = run("test", "--threshold", value, "tests/scenarios")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "threshold" in result.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("\x1b[2K\r\x1b[32mconsistent    yes", "\\x1b[2K\\x0d\\x1b[32mconsistent    yes"),
+        ("a\nargmap: all passed", "a\\x0aargmap: all passed"),
+        ("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"),
+        ("right\u202eleft", "right\\u202eleft"),
+        ("Київ ✓ tab\there", "Київ ✓ tab\there"),
+    ],
+    ids=["erase-line", "forged-line", "window-title", "bidi-override", "printable"],
+)
+def test_an_error_quoting_hostile_text_keeps_to_one_visible_line(value: str, shown: str) -> None:
+    """A key or value quoted in an error cannot drive the terminal or forge a line (issue 11 §6)."""
+    from argmap.model.errors import InputError
+
+    text = str(InputError(f"unknown value '{value}'", path="p.yaml", line=3, key=value))
+    assert "\n" not in text and "\x1b" not in text and "\r" not in text
+    assert text == f"p.yaml:3: error: {shown}: unknown value '{shown}'"

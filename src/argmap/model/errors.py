@@ -8,6 +8,7 @@ on stderr and exit code 2; internal bugs are left to raise normally.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -55,7 +56,24 @@ class InputError(Exception):
             text += f"; expected {self.expected}"
         if self.suggestion is not None:
             text += f"; did you mean '{self.suggestion}'?"
+        return visible(text)
+
+
+def visible(text: str) -> str:
+    """`text` with control and format characters other than a tab shown as escapes (ESC as
+    ``\\x1b``, a line break as ``\\x0a``), so that a hostile file name, key or value quoted in
+    an error keeps the error on its one line and cannot drive the terminal (move the cursor,
+    set the window title, forge a line)."""
+    if text.isprintable():
         return text
+    out = []
+    for ch in text:
+        if ch != "\t" and (unicodedata.category(ch) in ("Cc", "Cf") or ch in "\u2028\u2029"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def closest(word: object, choices: Iterable[str]) -> str | None:
