@@ -101,8 +101,8 @@ def test_whatif_a_us_backstop() -> None:
     assert row(out, "credible") == ["no", "yes", "<-", "flipped"]
     assert row(out, "risk") == ["high", "low", "<-", "flipped"]
     assert row(out, "feasible now") == ["no", "yes", "<-", "flipped"]
-    assert row(out, "precondition") == ["no", "yes", "<-", "flipped"]
-    assert row(out, "truncated") == ["none", "none"]
+    assert row(out, "precondition") == ["not", "met", "met", "<-", "flipped"]  # the KB's own words
+    assert row(out, "truncated") == ["no", "no"]  # an empty set verdict reads "no" (its none word)
 
 
 def test_whatif_json() -> None:
