@@ -163,3 +163,22 @@ def test_a_blowup_under_a_parallel_check_is_stopped_before_any_worker_grounds_it
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "grounding did not finish within 1 s" in done.stderr, done.stderr
+
+
+def test_timeout_reaches_the_solves_of_lint(tmp_path: Path) -> None:
+    """`lint` judges the project's proposals; a layer clasp cannot refute in time ends each solve at
+    --timeout, reported as a finding on the proposal (issue 11: lint ignored --timeout)."""
+    hard = tmp_path / "hard.lp"
+    hard.write_text(PIGEONS, encoding="utf-8")
+    (tmp_path / "proposals").mkdir()
+    (tmp_path / "proposals" / "one.yaml").write_bytes((PROPOSALS / "guaranteed_guarantees.yaml").read_bytes())
+    (tmp_path / "argmap.toml").write_text('proposals = ["proposals"]\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, "--timeout", "2", "lint", "--kb", RULES / "main.lp", "--layer", hard],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "one.yaml:1: AM011 --timeout: solving did not finish within 2 s" in done.stdout + done.stderr
