@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "argmap"
 #: Each layer, and the layers it may import from (besides itself).
 ALLOWED: dict[str, set[str]] = {
     "model": set(),
-    "asp": {"model"},
+    "asp": {"model", "io"},  # io.files.read_regular: the one reader of user files (rule files too)
     "io": {"model"},
     "engine": {"asp", "io", "model"},
     "analysis": {"engine", "asp", "io", "model"},

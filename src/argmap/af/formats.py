@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Callable
 
+from ..io.files import read_regular
 from ..model.errors import InputError, closest, one_of
 from .codes import FORMATS
 from .framework import MAX_NAME, NAME, Framework
@@ -65,23 +65,7 @@ def read_framework(path: str, fmt: str | None = None, deadline: Deadline | None 
 
 def _read_text(path: str) -> str:
     """A regular UTF-8 file of at most MAX_BYTES, or an InputError naming what is wrong."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
-    if stat.S_ISDIR(mode):
-        raise InputError("is a directory, not a file", path=path)
-    if not stat.S_ISREG(mode):
-        raise InputError("not a regular file (a FIFO, socket or device)", path=path, expected="a framework file")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
-    if len(data) > MAX_BYTES:
-        raise InputError(f"file is larger than the limit of {MAX_BYTES} bytes", path=path)
+    data = read_regular(path, MAX_BYTES, lambda message: InputError(message, path=path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

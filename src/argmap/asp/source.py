@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass
 
+from ..io.files import read_regular
 from ..model.errors import InputError
 
 #: The largest rule file argmap reads.
@@ -127,28 +127,7 @@ def _read(path: str, shown: str, via: tuple[str, int, int] | None) -> bytes:
             return InputError(f"#include: {shown}: {message}", path=via[0], line=via[1], column=via[2])
         return InputError(message, path=shown)
 
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise fail("no such rule file") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise fail("is a directory, not a rule file")
-    if not stat.S_ISREG(info.st_mode):
-        raise fail("is not a regular file (a device, FIFO or socket); argmap reads only regular files")
-    if info.st_size > MAX_BYTES:
-        raise fail(f"the file is {info.st_size} bytes; the limit is {MAX_BYTES}")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise fail("is not a regular file")
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise fail(f"the file is larger than the limit of {MAX_BYTES} bytes")
+    data = read_regular(path, MAX_BYTES, fail, what="rule file")
     return data
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..model.errors import InputError
 
@@ -33,6 +32,8 @@ def atomic_write(path: str, text: str | Iterable[str]) -> None:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
     try:
+        import tempfile  # only writers need it (argmap af reads through this module)
+
         fd, tmp = tempfile.mkstemp(prefix=".argmap-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
@@ -110,3 +111,41 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
     except InputError as exc:
         exc.path = path  # named as the user gave it
         raise
+
+
+def read_regular(path: str, max_bytes: int, fail: Callable[[str], InputError], what: str = "file") -> bytes:
+    """The bytes of `path` (at most `max_bytes`), read only if it is a regular file.
+
+    A FIFO, a device or a socket could block forever or never end, so each is
+    refused before it is opened for reading, and the file is opened without
+    blocking and checked again (in case it was swapped meanwhile).  Every
+    reader of user files (proposals and other YAML, rule files, frameworks)
+    goes through here.
+
+    Raises:
+        InputError: made by `fail(message)`: no such file (``no such {what}``),
+            a directory, not a regular file, larger than `max_bytes`, or unreadable.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise fail(f"no such {what}") from None
+    except OSError as exc:
+        raise fail(f"cannot read file: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(f"is a directory, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file (a device, FIFO or socket); argmap reads only regular files")
+    if info.st_size > max_bytes:
+        raise fail(f"the file is {info.st_size} bytes; the limit is {max_bytes}")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise fail("is not a regular file; argmap reads only regular files")
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise fail(f"cannot read file: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise fail(f"the file is larger than the limit of {max_bytes} bytes")
+    return data

@@ -8,9 +8,7 @@ errors rather than silent behaviour.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..model.errors import InputError, closest, one_of
+from .files import read_regular
 
 #: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,28 +93,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     forever or never end, so each is refused before it is opened for reading
     (and it is opened without blocking, in case it was swapped meanwhile).
     """
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory, not a file", path=path)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("is not a regular file (a device, FIFO or socket); argmap reads only regular files", path=path)
-    if info.st_size > max_bytes:
-        raise InputError(f"file is {info.st_size} bytes; the limit is {max_bytes}", path=path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputError("is not a regular file; argmap reads only regular files", path=path)
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=path) from None
-    if len(data) > max_bytes:
-        raise InputError(f"file is larger than the limit of {max_bytes} bytes", path=path)
+    data = read_regular(path, max_bytes, lambda message: InputError(message, path=path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
