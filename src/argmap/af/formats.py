@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Callable
 
-from ..io.files import read_regular
+from ..io.files import read_text
 from ..model.errors import InputError, closest, one_of
 from .codes import FORMATS
 from .framework import MAX_NAME, NAME, Framework
@@ -65,13 +65,7 @@ def read_framework(path: str, fmt: str | None = None, deadline: Deadline | None 
 
 def _read_text(path: str) -> str:
     """A regular UTF-8 file of at most MAX_BYTES, or an InputError naming what is wrong."""
-    data = read_regular(path, MAX_BYTES, lambda message: InputError(message, path=path))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
-    return text.removeprefix("\ufeff")
+    return read_text(path, MAX_BYTES)
 
 
 def parse_framework(text: str, fmt: str, path: str = "<text>", deadline: Deadline | None = None) -> Framework:

@@ -149,3 +149,18 @@ def read_regular(path: str, max_bytes: int, fail: Callable[[str], InputError], w
     if len(data) > max_bytes:
         raise fail(f"the file is larger than the limit of {max_bytes} bytes")
     return data
+
+
+def read_text(path: str, max_bytes: int) -> str:
+    """A regular UTF-8 file of at most `max_bytes` as text (a leading BOM dropped).
+
+    Raises:
+        InputError: as :func:`read_regular`, or the file is not UTF-8 (with the line of the first bad byte).
+    """
+    data = read_regular(path, max_bytes, lambda message: InputError(message, path=path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
+    return text.removeprefix("\ufeff")

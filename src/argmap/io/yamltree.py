@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..model.errors import InputError, closest, one_of
-from .files import read_regular
+from . import files
 
 #: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -93,13 +93,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     forever or never end, so each is refused before it is opened for reading
     (and it is opened without blocking, in case it was swapped meanwhile).
     """
-    data = read_regular(path, max_bytes, lambda message: InputError(message, path=path))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid UTF-8 (byte {exc.start})", path=path, line=line) from None
-    return text.removeprefix("\ufeff")
+    return files.read_text(path, max_bytes)
 
 
 def load_yaml(path: str, text: str | None = None) -> Node:
