@@ -664,3 +664,24 @@ def test_check_at_high_risk_shows_lower_factors_as_contributing() -> None:
     assert "  Risk of renewed war: high because:" in out
     assert "  Also contributing to risk (medium):" in out
     assert "medium because" not in out
+
+
+def test_explain_of_an_open_proposal_gives_check_s_completion_groups(app: argmap.Argmap) -> None:
+    """An open proposal: explain says which completions give which verdict, as check does (issue 12 §3),
+    from the same judgement, in text and JSON; a plain proposal has none."""
+    from argmap.render.explain import explanation_json
+    from argmap.render.json import completions_json
+    from argmap.render.text import completion_lines
+
+    path = str(ROOT / "proposals" / "taiwan_style_law.yaml")
+    verdict = app.check(path)
+    ex = app.explain(path)
+    assert verdict.completions and ex.completions == verdict.completions
+    text = explanation_text(ex, app.vocabulary)
+    assert "\n".join(completion_lines(verdict.completions, app.vocabulary)) in text
+    assert "Which completions give which verdict:" in text
+    assert explanation_json(ex)["completions"] == completions_json(verdict.completions)
+    plain = app.explain(str(ROOT / "proposals" / "guaranteed_guarantees.yaml"))
+    assert plain.completions == () and "Which completions" not in explanation_text(plain, app.vocabulary)
+    result = run("explain", path)
+    assert result.exit_code == 0 and "Which completions give which verdict:" in result.stdout

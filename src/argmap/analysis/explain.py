@@ -36,7 +36,7 @@ from ..engine.judge import judge
 from ..model.errors import InputError, closest
 from ..model.explanation import Explanation, Item, Node
 from ..model.proposal import BASELINE, Proposal, World, in_words
-from ..model.verdicts import VerdictSpec
+from ..model.verdicts import Completions, VerdictSpec
 
 #: How deep a tree may go before it is cut (with a note).
 MAX_DEPTH = 12
@@ -55,6 +55,8 @@ class Explainer:
         self.engine = engine
         self.index = engine.index
         self.answer = answer
+        #: For an open proposal: its completion groups (set by :func:`explainer` from the judgement).
+        self.completions: tuple[Completions, ...] = ()
         self.claims = engine.vocabulary.claims
         self.labels = engine.vocabulary.labels
         self.atoms = answer.atoms
@@ -617,7 +619,7 @@ def explain(
         from .mus import minimal_conflicts
 
         sets = minimal_conflicts(engine, proposal)
-    return Explanation(proposal, items, sets)
+    return Explanation(proposal, items, sets, ex.completions if sym is None else ())
 
 
 #: The explainers of the last few questions, per engine: asking several atoms of one
@@ -632,7 +634,9 @@ def explainer(engine: Engine, proposal: Proposal, world: World = BASELINE) -> Ex
     key = (proposal, world)
     found = recent.pop(key, None)
     if found is None:
-        found = Explainer(engine, judge(engine, proposal, world, trace=True).answer)
+        judgement = judge(engine, proposal, world, trace=True)
+        found = Explainer(engine, judgement.answer)
+        found.completions = judgement.verdict.completions
     recent[key] = found  # the most recent last
     while len(recent) > _RECENT_SIZE:
         del recent[next(iter(recent))]

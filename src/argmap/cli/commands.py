@@ -141,7 +141,7 @@ def explain(
     elif fmt == "tree":
         out(render_explain.explanation_tree(ex))
     else:
-        out(render_explain.explanation_text(ex))
+        out(render_explain.explanation_text(ex, app.vocabulary))
 
 
 def change_options(func: object) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .proposal import Proposal, Setting
+from .verdicts import Completions
 
 
 @dataclass
@@ -89,3 +90,6 @@ class Explanation:
     items: list[Item]
     #: For a proposal with conflicts: every minimal set of its settings that conflict.
     conflict_sets: list[tuple[Setting, ...]] = field(default_factory=list)
+    #: For an open proposal: which completions give which value of each verdict that varies
+    #: (the same as ``check`` reports, from the same judgement).
+    completions: tuple[Completions, ...] = ()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.explanation import Explanation, Node
-from .text import clean, header, quoted, wrap
+from ..model.kb import Vocabulary
+from .json import completions_json
+from .text import clean, completion_lines, header, quoted, wrap
 
 _MARK = {True: "✓", False: "✗"}
 
 
 def explanation_json(ex: Explanation) -> dict[str, Any]:
-    return {
+    out = {
         "proposal": ex.proposal.id,
         "file": ex.proposal.path,
         "explanations": [
@@ -19,10 +21,16 @@ def explanation_json(ex: Explanation) -> dict[str, Any]:
         ],
         "conflicting_sets": [[{"key": k, "value": v} for k, v in s] for s in ex.conflict_sets],
     }
+    if ex.proposal.open:  # an open proposal's completion groups, as check --format json gives them
+        out["completions"] = completions_json(ex.completions)
+    return out
 
 
-def explanation_text(ex: Explanation) -> str:
+def explanation_text(ex: Explanation, voc: Vocabulary | None = None) -> str:
+    """The explanation as sentences; with `voc`, an open proposal's completion groups first."""
     lines = header(ex.proposal)
+    if voc is not None:
+        lines += completion_lines(ex.completions, voc)
     if ex.conflict_sets:
         lines += ["", "Minimal sets of components that cannot hold together:"]
         for s in ex.conflict_sets:

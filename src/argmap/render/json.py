@@ -10,13 +10,14 @@ completions give each value that varies.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..model.explanation import Node
 from ..model.kb import Claim, Vocabulary
 from ..model.lint import Finding
 from ..model.results import Exploration, Package, RepairResult, Sensitivity, SubjectDiff, WhatIf
-from ..model.verdicts import ALL, Conflict, Outcome, Reason, Verdict
+from ..model.verdicts import ALL, Completions, Conflict, Outcome, Reason, Verdict
 from ..model.verdicts import Finding as Remark
 
 
@@ -94,16 +95,7 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
     if p.open_values:
         out["open_values"] = [{"key": k, "value": val} for k, val in p.open_values]
     if p.open:
-        out["completions"] = [
-            {
-                "verdict": c.verdict,
-                "value": c.value,
-                "when": [[{"key": k, "value": x, "present": present} for k, x, present in conj] for conj in c.when],
-                "count": c.count,
-                "total": c.total,
-            }
-            for c in v.completions
-        ]
+        out["completions"] = completions_json(v.completions)
     if p.date is not None:
         out["date"] = str(p.date)
     if v.phases:
@@ -263,3 +255,18 @@ def lint_json(findings: list[Finding]) -> list[dict[str, Any]]:
 
 def node_json(node: Node) -> dict[str, object]:
     return node.to_json()
+
+
+def completions_json(completions: Sequence[Completions]) -> list[dict[str, Any]]:
+    """An open proposal's completion groups: ``[{verdict, value, when: [[{key, value, present}]], count, total}]``,
+    ``when`` a disjunction of conjunctions over the open aspects."""
+    return [
+        {
+            "verdict": c.verdict,
+            "value": c.value,
+            "when": [[{"key": k, "value": x, "present": present} for k, x, present in conj] for conj in c.when],
+            "count": c.count,
+            "total": c.total,
+        }
+        for c in completions
+    ]

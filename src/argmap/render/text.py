@@ -18,7 +18,7 @@ from ..model.kb import Claim, Vocabulary
 from ..model.lint import CODES, Finding
 from ..model.proposal import Proposal
 from ..model.results import Exploration, Package, RepairResult, Sensitivity, SubjectDiff, WhatIf
-from ..model.verdicts import ALL, Conflict, Literal, Reason, Verdict, VerdictSpec
+from ..model.verdicts import ALL, Completions, Conflict, Literal, Reason, Verdict, VerdictSpec
 from ..model.verdicts import Finding as Remark
 
 WIDTH = 88
@@ -132,14 +132,15 @@ def when_text(when: Sequence[Sequence[Literal]], voc: Vocabulary) -> str:
     return "; or ".join(clauses)
 
 
-def completion_lines(v: Verdict, voc: Vocabulary) -> list[str]:
-    """For an open proposal: which completions give which value of each verdict that varies."""
-    if not v.completions:
+def completion_lines(completions: Sequence[Completions], voc: Vocabulary) -> list[str]:
+    """For an open proposal: which completions give which value of each verdict that varies
+    (:attr:`Verdict.completions`, as ``check`` and ``explain`` show them)."""
+    if not completions:
         return []
     width = _label_width(voc)
     lines = ["", "  Which completions give which verdict:"]
     last = None
-    for c in v.completions:
+    for c in completions:
         spec = voc.registry[c.verdict]
         label = spec.label if c.verdict != last else ""
         last = c.verdict
@@ -178,7 +179,7 @@ def verdict_text(v: Verdict, voc: Vocabulary) -> str:
     """One proposal's verdicts, with conflicts, reasons, roadmap, warnings and notes."""
     lines = header(v.proposal)
     lines += outcome_rows(v, voc)
-    lines += completion_lines(v, voc)
+    lines += completion_lines(v.completions, voc)
     if v.conflicts:
         lines += ["", "  Conflicts:"]
         lines += conflict_lines(v.conflicts, voc, "    ")
