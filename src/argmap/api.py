@@ -4,10 +4,10 @@ Like sqlite-utils' ``Database``, an :class:`Argmap` is what the command line,
 the web page and any embedding program call::
 
     >>> from argmap import Argmap
-    >>> app = Argmap()                                       # the shipped knowledge base
-    >>> verdict = app.check("proposals/nato_membership.yaml")
-    >>> verdict["credible"].text(), verdict.ok
-    ('yes', True)
+    >>> app = Argmap()               # the project config's knowledge base (here: made by argmap init)
+    >>> verdict = app.check("proposals/example.yaml")
+    >>> [(o.name, o.text()) for o in verdict.outcomes], verdict.ok
+    ([('effective', 'yes')], True)
 
 Each engine (plain, traced for explanations, repair) is built and grounded
 once, on first use; every question is a solve under assumptions on it.  Every

@@ -8,8 +8,8 @@ as :mod:`argmap.asp.terms` converts them), its facts and its verdict registry.
 
 - A *verdict* node for each distinct head of a rule deriving a declared
   verdict's atom (:meth:`~argmap.model.verdicts.Registry.signatures`).  A head
-  with a variable (``truncated(M)``) is one node per value the verdict
-  declares (``truncated(israel)``, ...), so that every node names its value.
+  with a variable (``gaps(G)``) is one node per value the verdict
+  declares (``gaps(funding)``, ...), so that every node names its value.
 - A *reason* node for each rule head of a predicate that carries a reason by
   the knowledge-base contract (:data:`REASONS`: ``reason/4``, ``conflict/3``,
   ``warning/3``, ``note/3``), labelled with its text (the last argument).
@@ -18,7 +18,7 @@ as :mod:`argmap.asp.terms` converts them), its facts and its verdict registry.
   in its own body is one node per fact: ``conflict(Id, B, W) :- clash(Id, ...),
   clash_basis(Id, B, W)`` is a node per ``clash_basis/3`` fact.  A head whose
   text comes from a helper is *unfolded* through the helper's rules, one node
-  per rule: ``reason(feasible_now, con, C, W) :- obstacle(_, C, W)`` is a node
+  per rule: ``reason(effective, con, C, W) :- loophole(_, C, W)`` is a node
   per ``obstacle/3`` rule, with that rule's body as its premises; the node then
   *stands for* the helper's rule wherever the helper is used.
 - A *claim* node for each claim some edge starts from; its label is the
@@ -48,7 +48,7 @@ rules fired for it.  A support edge *fired* when a firing of its rule used it
 (helpers are followed through their own firings); an attack edge *fired* when
 the defeater held for a conclusion that does not hold: under a binding of its
 rule's positive body that holds, or, when the positive body fails, a defeater
-fixed by the head alone (``not reason(credible, con, _, _)``); that conclusion
+fixed by the head alone (``not reason(effective, con, _, _)``); that conclusion
 is then marked *defeated*.  A roadmap is mapped as its final phase, judged
 with the whole roadmap.
 """
@@ -695,7 +695,7 @@ class _Builder:
             if start is None:
                 continue
             # Blocked where the positive body holds; failing that, by a defeater the head
-            # alone pins down (no variable but anonymous ones): `not reason(credible, con, _, _)`.
+            # alone pins down (no variable but anonymous ones): `not reason(effective, con, _, _)`.
             bindings = terms.join(rule, start, lambda sig: atoms.get(sig, ()), limit=_MAX_BINDINGS)
             for binding in bindings or [start]:
                 for lit, via in zip(rule.literals, body.vias, strict=True):
@@ -795,7 +795,7 @@ def _symbol(value: str) -> clingo.Symbol:
 
 
 def _verdict_words(spec: VerdictSpec, value: Term | None) -> str:
-    """A verdict node's words from the registry: ``feasible now``, ``risk is high``, ``truncated: taiwan``."""
+    """A verdict node's words from the registry: ``effective``, ``cost is high``, ``gaps: funding``."""
     if spec.kind == "bool":
         return spec.label
     if not isinstance(value, clingo.Symbol):

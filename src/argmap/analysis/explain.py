@@ -289,7 +289,7 @@ class Explainer:
 
     # ------------------------------------------------------------ why not
     def why_not(self, sym: terms.Term, depth: int = 0, stack: frozenset[clingo.Symbol] = frozenset()) -> Node:
-        """Why `sym` does not hold; for a pattern such as ``truncated(_)``, why no atom matches it.
+        """Why `sym` does not hold; for a pattern such as ``gaps(_)``, why no atom matches it.
 
         Raises:
             InputError: `sym` holds.
@@ -484,7 +484,7 @@ _ATOM = re.compile(r"[a-z_][A-Za-z0-9_]*(\(.*\))?")
 
 
 def parse_atom(source: str, engine: Engine) -> clingo.Symbol:
-    """A user-given atom such as ``credible`` or ``risk(high)``, checked for shape and predicate.
+    """A user-given atom such as ``effective`` or ``cost(high)``, checked for shape and predicate.
 
     Raises:
         InputError: not an atom, or no predicate of that name and arity occurs
@@ -513,7 +513,7 @@ def parse_atom(source: str, engine: Engine) -> clingo.Symbol:
 
 
 def _in_lower_case(given: str, engine: Engine) -> str | None:
-    """`given` in lower case, when that is an atom of a known predicate (``Credible``, ``Risk(High)``)."""
+    """`given` in lower case, when that is an atom of a known predicate (``Effective``, ``Cost(High)``)."""
     lowered = given.lower()
     if lowered == given or not _ATOM.fullmatch(lowered):
         return None

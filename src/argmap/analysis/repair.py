@@ -7,8 +7,8 @@ All optimal repairs are enumerated by clingo (``--opt-mode=optN``).  When no
 repair exists, an unsatisfiable core over the pins (``--keep``, ``--max-changes``)
 is shrunk to a minimal set that forbids one.
 
-A goal names a declared verdict: ``credible`` (it is good), ``credible=false``
-(a value), ``risk=medium`` (for a level verdict: that level or better).
+A goal names a declared verdict: ``effective`` (it is good), ``effective=false``
+(a value), ``cost=medium`` (for a level verdict: that level or better).
 Several goals must all hold; the default is the knowledge base's gate verdicts.
 """
 
@@ -31,7 +31,7 @@ _YES = {"true": TRUE, "yes": TRUE, "false": FALSE, "no": FALSE}
 
 
 def parse_goal(spec: str, registry: Registry) -> Goal:
-    """A goal as the user writes it (``credible``, ``risk=medium``, ``credible=no``).
+    """A goal as the user writes it (``effective``, ``cost=medium``, ``effective=no``).
 
     Raises:
         InputError: not a declared verdict, or not one of its values.

@@ -1,7 +1,7 @@
 """The bridge from a knowledge base's own verdict atoms to the engine's generic ``__value/2``.
 
-A knowledge base derives its verdicts as it likes (``credible``,
-``risk(high)``, ``truncated(taiwan)``).  The engine's support programs
+A knowledge base derives its verdicts as it likes (``effective``,
+``cost(high)``, ``gaps(funding)``).  The engine's support programs
 (repair goals, design-space objectives, roadmap inputs) need one generic
 predicate instead, so for each ``verdict(Name, Kind, Label)`` fact argmap adds:
 
@@ -54,7 +54,7 @@ def declarations(index: ProgramIndex) -> list[tuple[str, str, str, str]]:
                 f"{sym}: a verdict's label must be a string",
                 key="verdict/3",
                 **where,  # type: ignore[arg-type]
-                expected='a label in double quotes, e.g. "feasible now"',
+                expected='a label in double quotes, e.g. "cuts congestion"',
             )
         found.append((name.name, kind.name, label.string, info.where, (info.file, info.line, info.column)))
     names = [f[0] for f in found]

@@ -55,7 +55,7 @@ MEMORY_MB = 4096
 START_SECONDS = 60.0
 #: The fixed overhead: reading and parsing the rule files, and grounding the parts of argmap's own
 #: files that no rule of the knowledge base feeds; in CPU seconds of the child where the platform
-#: shows them (a loaded machine stretches wall time, not work), and a wall-clock backstop.
+#: shows them (a loaded machine stretches wall time, not work), and a wall-clock limit behind it.
 LOAD_SECONDS = 30.0
 LOAD_WALL_SECONDS = 300.0
 #: How often the parent looks at the child's progress.
@@ -162,7 +162,7 @@ def probe(
 class _Clocks:
     """The child's progress read from its events: time on the user's clock (wall seconds) and on the
     overhead clock (CPU seconds of the child where known, else wall seconds; and wall seconds
-    always, for the backstop), and the last part it reported."""
+    always, for the wall-clock limit), and the last part it reported."""
 
     def __init__(
         self, events: list[tuple[float, float | None, dict[str, object]]], now: float, cpu: float | None
@@ -172,7 +172,7 @@ class _Clocks:
         self.marker: tuple[str, int, str] | None = None
         self.user_marker: tuple[str, int, str] | None = None
         self.loading = True
-        seen = list(events)  # the reader thread appends; a copy is consistent
+        seen = list(events)  # the reader thread appends; a copy is coherent
         for n, (at, used, event) in enumerate(seen):
             end, used_end = (seen[n + 1][0], seen[n + 1][1]) if n + 1 < len(seen) else (now, cpu)
             wall = end - at

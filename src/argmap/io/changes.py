@@ -164,7 +164,7 @@ def parse_changes(
 
 
 def _suggest(word: str, choices: object) -> str | None:
-    """A "did you mean", also for a near miss in another case (US_Role, [US])."""
+    """A "did you mean", also for a near miss in another case (Exemptions, [Taxis])."""
     names = list(choices)  # type: ignore[call-overload]
     lowered = {n.lower(): n for n in names}
     if word.lower() in lowered:

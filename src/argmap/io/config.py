@@ -10,7 +10,7 @@ the first it finds::
     scenarios = ["scenarios"]       # what `argmap test` takes by default
     spaces = ["spaces"]
     [sources]                       # [tool.argmap.sources] in pyproject.toml
-    solodkyy = "../shared/sources/solodkyy-2025-08-22-security-guarantees.txt"
+    op_ed = "sources/op-ed.txt"     # a source id, for claims that name it
 
 Paths are relative to the config file's folder.  Command-line options win:
 ``--kb`` replaces ``kb``, ``--layer`` adds to ``layers``.  (TOML is read with

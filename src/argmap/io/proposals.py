@@ -139,7 +139,7 @@ class _Validator:
 
     def open_aspects(self, node: Node, items: dict[str, Node]) -> tuple[list[str], list[Setting]]:
         """``open: [key, ...]`` or ``open: {key: [value, ...], key2: all}``."""
-        expected = "a list such as [activation], or a mapping such as {us_role: [backstop, intelligence]}"
+        expected = "a list such as [activation], or a mapping such as {exemptions: [taxis, vans]}"
         opened: list[str] = []
         values: list[Setting] = []
         if node.kind == "sequence":

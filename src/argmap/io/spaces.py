@@ -1,20 +1,19 @@
 """Design spaces: which packages to search, what each choice costs, what is ruled out.
 
 ```yaml
-title: Packages a European coalition could offer
+title: Congestion charges a city could adopt
 fixed:                        # every package has these (proposal format)
-  lead: european
-  guarantors: [uk, france]
+  zone: centre
 choices:                      # component: {value: cost}
-  us_role: {none: 0, intelligence: 2, backstop: 3, ground_troops: 9}
-  western_contingent: {none: 0, trainers: 3, tripwire: 5}
-  air_defence: {true: 4, false: 0}
+  exemptions: {taxis: 1, vans: 2, buses: 0}
+  charge_level: {low: 1, medium: 2, high: 4}
+  night_charge: {true: 3, false: 0}
 constraints:
-  - forbid: {us_role: ground_troops}
-    note: no US ground troops
-  - require: {timing: before_ceasefire}
-goals: [consistent, credible]  # verdicts every package found must have good (default: the gates)
-axes: [risk, feasible_now]     # the Pareto front's axes besides cost (default: the other verdicts)
+  - forbid: {charge_level: high}
+    note: no high charge in the first year
+  - require: {night_charge: false}
+goals: [effective]            # verdicts every package found must have good (default: the gates)
+axes: [burden, gaps]          # the Pareto front's axes besides cost (default: the other verdicts)
 ```
 
 A one-valued or flag component in ``choices`` takes exactly one of the listed

@@ -71,7 +71,7 @@ class ArgumentMap:
     groups: tuple[tuple[str, str], ...]
     #: The proposal the map is marked for, if any.
     proposal: Proposal | None = None
-    #: How the map was narrowed, in words (``focus: credible``, ``depth 2``, ``what fired``); empty for the whole map.
+    #: How the map was narrowed, in words (``focus: effective``, ``depth 2``, ``what fired``); empty for the whole map.
     view: tuple[str, ...] = ()
 
     def node(self, node_id: str) -> MapNode:

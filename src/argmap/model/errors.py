@@ -79,7 +79,7 @@ def visible(text: str) -> str:
 def closest(word: object, choices: Iterable[str]) -> str | None:
     """The choice most like `word`, for a "did you mean" hint, or None.
 
-    A choice that differs only in case (``US_Role`` for ``us_role``) wins; else
+    A choice that differs only in case (``Exemptions`` for ``exemptions``) wins; else
     the closest by difflib's ratio (0.6 or more), compared in lower case too.
     """
     options = sorted(set(choices))

@@ -32,7 +32,7 @@ class Proposal:
     """A proposal; for a roadmap, ``settings`` are those of its final phase.
 
     ``open`` lists the components left open; ``open_values`` narrows an open
-    component to some of its values (``open: {us_role: [backstop, intelligence]}``).
+    component to some of its values (``open: {exemptions: [taxis, vans]}``).
     ``date`` (YYYYMMDD) is the recorded stance date it is judged against (the
     latest on or before the date it gives), unless a what-if says otherwise;
     ``date_asked`` the date as the proposal gives it.

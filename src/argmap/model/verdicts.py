@@ -35,9 +35,9 @@ class VerdictSpec:
     """One declared verdict.
 
     Attributes:
-        name: the verdict's atom name (``credible``).
+        name: the verdict's atom name (``effective``).
         kind: ``bool``, ``level`` or ``set``.
-        label: how outputs name it (``feasible now``).
+        label: how outputs name it (``cuts congestion``).
         values: every value it can take: ``("true", "false")``, the levels best
             first, or the members of a set verdict.
         good: the good values (bool: one of true/false; level: one or more
@@ -261,7 +261,7 @@ class Finding:
 
 #: One condition on a completion: (component, value, present).  For a one-valued
 #: component, ``(activation, automatic, True)`` reads "activation is automatic";
-#: for a list, ``(us_role, backstop, False)`` reads "us_role does not include backstop".
+#: for a list, ``(exemptions, taxis, False)`` reads "exemptions does not include taxis".
 Literal = tuple[str, str, bool]
 
 

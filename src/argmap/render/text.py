@@ -102,7 +102,7 @@ def _words(items: Sequence[str], last: str) -> str:
 
 
 def when_text(when: Sequence[Sequence[Literal]], voc: Vocabulary) -> str:
-    """A disjunction of conjunctions over open components, in words ("us_role includes backstop or treaty_ally")."""
+    """A disjunction of conjunctions over open components, in words ("exemptions includes taxis or vans")."""
 
     def part(key: str, present: bool, values: list[str]) -> str:
         if voc.components[key].arity != "many":
@@ -273,7 +273,7 @@ def whatif_text(w: WhatIf, voc: Vocabulary) -> str:
 
 # ------------------------------------------------------------------ repair
 def brief(v: Verdict) -> str:
-    """The verdicts in one line: ``consistent yes, credible yes, risk low, ...``."""
+    """The verdicts in one line: ``effective yes, cost low, gaps no, ...``."""
     return ", ".join(f"{o.spec.label} {o.short()}" for o in v.outcomes)
 
 

@@ -356,7 +356,7 @@ def to_yaml(mapping: dict[str, Any]) -> str:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Mappings as blocks; a list of plain values on one line (``us_role: [backstop, intelligence]``)."""
+    """Mappings as blocks; a list of plain values on one line (``exemptions: [taxis, vans]``)."""
 
 
 def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
@@ -383,7 +383,7 @@ def _check_json(value: Any, where: str, depth: int) -> None:
 
 def _strings(value: Any, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError("must be a list of text", key=key, expected='a JSON list such as ["credible"]')
+        raise InputError("must be a list of text", key=key, expected='a JSON list of verdict names such as ["name"]')
     if len(value) > MAX_ITEMS:
         raise InputError(f"{len(value)} entries; at most {MAX_ITEMS}", key=key)
     return value
