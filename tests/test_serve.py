@@ -177,20 +177,34 @@ def test_the_yaml_of_an_edited_proposal_is_accepted_by_argmap_check(client: Test
     assert cli.exit_code == 0, cli.stderr
     expected = json.loads(cli.stdout)[0]
     assert expected["verdicts"] == got["verdict"]["verdicts"]
-    assert expected["date"] == "20250228"
+    assert expected["date"] == got["verdict"]["date"]  # the one renderer's words for the date
     assert got["proposal"]["date"] == "2025-02-28" and got["proposal"]["us_role"] == ["backstop", "intelligence"]
 
 
-def test_open_aspects_give_each_values_verdicts(client: TestClient, service: Service) -> None:
+def test_open_aspects_say_which_completions_give_which_verdict_as_check_does(
+    client: TestClient, service: Service, tmp_path: Path
+) -> None:
     body = {"proposal": {**mapping(client), "open": ["us_role"]}}
     del body["proposal"]["us_role"]
     got = post(client, "/api/check", body).json()
-    values = [c["value"] for c in got["completions"] if c["key"] == "us_role"]
-    assert values == list(service.app.vocabulary.components["us_role"].values)
-    proposal = service.app.load(str(PROPOSALS / EXAMPLE))
+    assert got["completions"], "an open aspect that changes verdicts has completion groups"
+    written = tmp_path / "open.yaml"
+    written.write_text(got["yaml"], encoding="utf-8")
+    cli = run("check", "--format", "json", "--exit-zero", str(written))
+    assert cli.exit_code == 0, cli.stderr
+    expected = json.loads(cli.stdout)[0]["completions"]
+    assert [{k: v for k, v in c.items() if k not in ("label", "text")} for c in got["completions"]] == expected
+    assert got["verdict"]["completions"] == expected
+    registry = service.app.registry
     for item in got["completions"]:
-        after = service.app.whatif(proposal, service.app.changes(sets=(f"us_role={item['value']}",))).after
-        assert item["passed"] == after.ok
+        spec = registry[item["verdict"]]
+        assert item["label"] == spec.label
+        assert item["text"].startswith(f"{spec.word(item['value'])} when us_role ")
+
+
+def test_a_closed_proposal_has_no_completions(client: TestClient) -> None:
+    got = post(client, "/api/check", {"proposal": mapping(client)}).json()
+    assert got["completions"] == [] and "completions" not in got["verdict"]
 
 
 @pytest.mark.parametrize(

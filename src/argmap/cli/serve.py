@@ -101,5 +101,6 @@ def serve_command(
         pass
     finally:
         sock.close()
+        asgi.state.worker.shutdown(wait=False, cancel_futures=True)  # questions still queued are dropped
     click.echo("argmap: stopped", err=True)
     raise SystemExit(EXIT_OK)

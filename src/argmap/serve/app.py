@@ -1,9 +1,13 @@
 """The web application: Starlette routes over :class:`~argmap.serve.service.Service`.
 
 - One grounded knowledge base is shared by every request, and clingo's
-  ``Control`` is not thread-safe: each question runs in Starlette's thread pool
-  while holding one lock, so questions are answered one at a time and the event
-  loop never blocks.  The knowledge base's ``timeout`` bounds every solve.
+  ``Control`` is not thread-safe: every question runs on one worker thread of
+  the application's own (a single-thread executor), so questions are answered
+  one at a time, in the order they came, without threads queueing on a lock,
+  and the event loop never blocks.  The knowledge base's ``timeout`` bounds
+  every solve.  Each answer says how long the question took on that thread
+  (``Server-Timing: solve;dur=<ms>``) and how long it waited for it
+  (``queue;dur=<ms>``).
 - A request body is read up to :data:`MAX_BODY` bytes (413 beyond), must be
   JSON (415 otherwise: a form on another site cannot post here), and must be a
   JSON object (400).  Each client may make :data:`RATE` requests a second, with
@@ -17,17 +21,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -141,21 +146,23 @@ def create_app(
         rate: requests a second per client (None: unbounded, for benchmarks).
         allowed_hosts: the Host headers answered (None: any, when serving on another interface).
     """
-    lock = threading.Lock()
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argmap-serve")
     limiter = _Rate(rate)
     static = {name: (resources.files(__package__) / "static" / name).read_bytes() for name in _STATIC}
 
-    def locked(fn: Callable[..., Any], *args: Any) -> Any:
-        with lock:
-            return fn(*args)
+    def timed(queued: float, fn: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
+        started = time.perf_counter()
+        result = fn(*args)
+        return result, started - queued, time.perf_counter() - started
 
     async def answer(request: Request, fn: Callable[..., Any], *args: Any) -> Response:
-        """Run one question on the shared knowledge base, and turn what it raises into JSON."""
+        """Run one question on the worker thread, and turn what it raises into JSON."""
         client = request.client.host if request.client else "?"
         if not limiter.allow(client):
             return error(429, "too many requests; wait a moment and try again")
+        loop = asyncio.get_running_loop()
         try:
-            result = await run_in_threadpool(locked, fn, *args)
+            result, waited, took = await loop.run_in_executor(worker, timed, time.perf_counter(), fn, *args)
         except InputError as exc:
             if exc.key == "--timeout":
                 return error(503, f"argmap: {exc}", exc)
@@ -163,9 +170,11 @@ def create_app(
         except Exception as exc:  # an internal bug: say so, with a message, and log the traceback
             traceback.print_exc(file=sys.stderr)
             return error(500, f"argmap: internal error: {type(exc).__name__}: {exc}")
+        timing = f"queue;dur={waited * 1000:.2f}, solve;dur={took * 1000:.2f}"
         if isinstance(result, Response):
+            result.headers["server-timing"] = timing
             return result
-        return JSONResponse(result, headers={"cache-control": "no-store"})
+        return JSONResponse(result, headers={"cache-control": "no-store", "server-timing": timing})
 
     async def body_of(request: Request) -> dict[str, Any] | Response:
         """The request's JSON object, or the error response that says why not."""
@@ -245,4 +254,6 @@ def create_app(
     middleware = [Middleware(_SecurityHeaders)]
     if allowed_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})
+    application = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})
+    application.state.worker = worker  # shut down by whoever stops serving (see argmap.serve.server.run)
+    return application

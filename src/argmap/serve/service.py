@@ -29,7 +29,7 @@ import yaml
 from ..io.proposals import PROPOSAL_SUFFIXES, proposal_from_node
 from ..io.yamltree import MAX_BYTES, MAX_DEPTH, Node, load_yaml
 from ..model.errors import InputError, closest, one_of
-from ..model.proposal import Change, Proposal
+from ..model.proposal import Proposal
 from ..render import json as render_json
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,8 +53,6 @@ CHANGE_KEYS = {
 }
 #: How many entries a list in a body may have (changes, goals, pins).
 MAX_ITEMS = 200
-#: How many completions of open aspects a check reports at most.
-MAX_COMPLETIONS = 64
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,7 @@ class Service:
     def __init__(self, app: Argmap, proposal_dirs: Sequence[str] = ()) -> None:
         self.app = app
         self.proposal_dirs = tuple(d for d in proposal_dirs if os.path.isdir(d))
+        self._declared: dict[str, Any] = {}  # answers that depend on the knowledge base alone, made once
 
     def warm(self) -> None:
         """Ground every engine the page uses, so the first questions are as fast as the rest."""
@@ -87,6 +86,11 @@ class Service:
     # ------------------------------------------------------------ what the knowledge base declares
     def vocabulary(self) -> dict[str, Any]:
         """The proposal vocabulary, the verdicts and the optional parts (``GET /api/vocabulary``)."""
+        if "vocabulary" not in self._declared:
+            self._declared["vocabulary"] = self._vocabulary()
+        return self._declared["vocabulary"]  # type: ignore[no-any-return]
+
+    def _vocabulary(self) -> dict[str, Any]:
         voc = self.app.vocabulary
         return {
             "components": [
@@ -121,7 +125,9 @@ class Service:
 
     def claims(self) -> list[dict[str, Any]]:
         """Every claim (``GET /api/claims``): the shape of ``argmap claims --format json``."""
-        return [render_json.claim_json(c) for c in self.app.claim_list()]
+        if "claims" not in self._declared:
+            self._declared["claims"] = [render_json.claim_json(c) for c in self.app.claim_list()]
+        return self._declared["claims"]  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ proposal files
     def _files(self) -> dict[str, str]:
@@ -190,12 +196,13 @@ class Service:
 
     # ------------------------------------------------------------ questions
     def check(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The verdicts of a proposal (``POST /api/check``), with, for each open aspect, each value's verdicts."""
+        """The verdicts of a proposal (``POST /api/check``); for an open proposal, which completions give
+        which verdict (the judgement's :attr:`~argmap.model.verdicts.Verdict.completions`, as ``check`` shows)."""
         loaded = self.load(body)
         verdict = self.app.check(loaded.proposal)
         return {
             "verdict": self._verdict(verdict),
-            "completions": self._completions(loaded.proposal),
+            "completions": self._completions(verdict),
             "proposal": loaded.mapping,
             "yaml": loaded.yaml,
         }
@@ -205,27 +212,18 @@ class Service:
         out["text"] = {o.name: o.text() for o in verdict.outcomes}
         return out
 
-    def _completions(self, proposal: Proposal) -> list[dict[str, Any]]:
-        """For each open aspect, the verdicts with each of its values set (the rest left open)."""
-        out: list[dict[str, Any]] = []
-        components = self.app.vocabulary.components
-        for key in proposal.open:
-            comp = components[key]
-            chosen = [v for k, v in proposal.open_values if k == key] or list(comp.values)
-            for value in chosen:
-                if len(out) >= MAX_COMPLETIONS:
-                    return out
-                op = "add" if comp.arity == "many" else "set"
-                after = self.app.whatif(proposal, [Change(op, key, value)]).after
-                out.append(
-                    {
-                        "key": key,
-                        "value": value,
-                        "passed": after.ok,
-                        "verdicts": {o.name: o.worst for o in after.outcomes},
-                        "text": {o.name: o.text() for o in after.outcomes},
-                    }
-                )
+    def _completions(self, verdict: Verdict) -> list[dict[str, Any]]:
+        """The completion groups of an open proposal (:func:`argmap.render.json.completions_json`: one clingo
+        enumeration, made when it was judged), each with ``label`` (the verdict's) and ``text``, the words
+        ``argmap check`` prints ("yes when exemptions includes taxis")."""
+        from ..render.text import when_text
+
+        voc = self.app.vocabulary
+        out = render_json.completions_json(verdict.completions)
+        for item, group in zip(out, verdict.completions, strict=True):
+            spec = voc.registry[group.verdict]
+            item["label"] = spec.label
+            item["text"] = f"{spec.word(group.value)} when {when_text(group.when, voc)}"
         return out
 
     def whatif(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -355,11 +353,13 @@ def to_yaml(mapping: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Mappings as blocks; a list of plain values on one line (``exemptions: [taxis, vans]``)."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Mappings as blocks; a list of plain values on one line (``exemptions: [taxis, vans]``).
+
+    libyaml's emitter when PyYAML has it (the same text as the pure-Python one, several times faster)."""
 
 
-def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+def _list(dumper: yaml.representer.SafeRepresenter, items: list[Any]) -> yaml.Node:
     flat = all(not isinstance(i, (dict, list)) for i in items)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat)
 

@@ -268,13 +268,12 @@ function renderVerdict(data) {
   if (v.reasons.length) parts.push(h("h3", {}, "Reasons"), ...reasonGroups(v.reasons));
   parts.push(...remarks("Warnings", v.warnings), ...remarks("Notes", v.notes));
   if (data.completions && data.completions.length) {
-    parts.push(h("h3", {}, "Open aspects: each value's verdicts"));
+    parts.push(h("h3", {}, "Open aspects: which completions give which verdict"));
     parts.push(h("table", { class: "completions" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "open aspect"),
-        S.voc.verdicts.map((x) => h("th", { scope: "col" }, x.label)))),
-      h("tbody", {}, data.completions.map((c) => h("tr", { class: c.passed ? "pass" : "fail" },
-        h("th", { scope: "row" }, `${c.key} = ${c.value}`),
-        S.voc.verdicts.map((x) => h("td", {}, c.text[x.name])))))));
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "verdict"), h("th", { scope: "col" }, "value and when"),
+        h("th", { scope: "col" }, "completions"))),
+      h("tbody", {}, data.completions.map((c) => h("tr", { "data-verdict": c.verdict, "data-value": c.value },
+        h("th", { scope: "row" }, c.label), h("td", {}, c.text), h("td", {}, `${c.count} of ${c.total}`))))));
   }
   clear($("verdict-body"), parts);
 }
