@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..api import Argmap
     from ..io.config import Config
 
+from ..io.files import write_output
 from ..model.errors import InputError
 from ..render import json as render_json
 from ..render import markdown as render_markdown
 from ..render import text as render_text
-from .root import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, format_option, kb_option, main, open_app, out
+from .root import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, format_option, kb_option, main, open_app, out, output_option
 
 PROPOSAL = click.Path()
 
@@ -33,52 +36,80 @@ PROPOSAL = click.Path()
     show_default=True,
     help="Split the batch across N processes (each grounds the knowledge base once).",
 )
+@output_option("Write the results to FILE (atomically, as they are computed; - for standard output).")
 def check(
-    paths: tuple[str, ...], kb: tuple[str, ...], layers: tuple[str, ...], fmt: str, exit_zero: bool, jobs: int
+    paths: tuple[str, ...],
+    kb: tuple[str, ...],
+    layers: tuple[str, ...],
+    fmt: str,
+    exit_zero: bool,
+    jobs: int,
+    output: str | None,
 ) -> None:
     """Judge proposals (YAML files, or folders of them; default: the project config's proposals).
 
     Every verdict the knowledge base declares, with the reasons, claims and
-    quotes behind it (--format markdown: one table row a proposal).  Results
-    stream as they are computed.  A file that
-    cannot be read is reported on standard error and the others are still
-    judged.  Exit 0 when every proposal passes the gate verdicts, 1 when one
-    does not (unless --exit-zero), 2 when a file is bad.
+    quotes behind it (--format markdown: one table row a proposal; json: one
+    list, written as it grows; jsonl: one object a line).  Results stream in
+    input order as they are computed, and memory does not grow with the
+    number of proposals.  A file that cannot be read is reported on standard
+    error and the others are still judged.  Exit 0 when every proposal passes
+    the gate verdicts, 1 when one does not (unless --exit-zero), 2 when a
+    file is bad.
     """
     app = open_app(kb, layers)
     targets = paths or app.config.proposals
     if not targets:
         raise click.UsageError("give proposal files or folders (or proposals = [...] in the project config)")
+    tally = {"total": 0, "passed": 0, "bad": 0}
+    chunks = _check_chunks(app, targets, fmt, jobs, tally)
+    if output is None or output == "-":
+        for chunk in chunks:
+            out(chunk)
+            sys.stdout.flush()  # a reader sees each proposal as soon as it is judged
+    else:
+        # streamed into a temporary file beside FILE, renamed over it at the end (an error or an
+        # interrupt half-way leaves the old FILE as it was)
+        write_output(output, chunks, inputs=targets)
+    if tally["bad"]:
+        raise SystemExit(EXIT_INPUT)
+    raise SystemExit(EXIT_OK if exit_zero or tally["passed"] == tally["total"] else EXIT_FINDINGS)
+
+
+def _check_chunks(app: Argmap, targets: Sequence[str], fmt: str, jobs: int, tally: dict[str, int]) -> Iterator[str]:
+    """check's output in `fmt`, one piece a proposal (in input order), as each is judged.
+
+    Nothing is kept from one proposal to the next but the counts in `tally`
+    (total, passed, bad): each verdict is rendered and let go.  A bad file is
+    reported on standard error in its place and counted as bad.
+    """
     # The knowledge base is loaded (and, if it is not argmap's own, probed) once, up front: an error in it
     # is reported once, not once per proposal.  With --jobs the workers' probe comes first.
     voc = app.vocabulary if jobs == 1 else None
-    total = passed = bad = 0
     first = True
     for item in app.check_paths(targets, jobs=jobs):
         if isinstance(item, InputError):
-            bad += 1
+            tally["bad"] += 1
             click.echo(f"argmap: {item}", err=True)
             continue
         voc = voc or app.vocabulary
-        total += 1
-        passed += item.ok
+        tally["total"] += 1
+        tally["passed"] += item.ok
         if fmt == "json":
-            out(("[\n" if first else ",\n") + _indent(render_json.dumps(render_json.verdict_json(item, voc))))
+            piece = ("[\n" if first else ",\n") + _indent(render_json.dumps(render_json.verdict_json(item, voc)))
         elif fmt == "jsonl":
-            out(render_json.line(render_json.verdict_json(item, voc)))
+            piece = render_json.line(render_json.verdict_json(item, voc))
         elif fmt == "markdown":
-            out((render_markdown.header(voc) if first else "") + render_markdown.row(item))
+            piece = (render_markdown.header(voc) if first else "") + render_markdown.row(item)
         else:
-            out(("" if first else "\n") + render_text.verdict_text(item, voc))
+            piece = ("" if first else "\n") + render_text.verdict_text(item, voc)
+        del item  # let the verdict go before the next proposal is judged
         first = False
-        sys.stdout.flush()
+        yield piece
     if fmt == "json":
-        out("[]\n" if first else "\n]\n")
-    elif fmt == "text" and total:
-        out("\n" + render_text.summary(passed, total, voc or app.vocabulary) + "\n")
-    if bad:
-        raise SystemExit(EXIT_INPUT)
-    raise SystemExit(EXIT_OK if exit_zero or passed == total else EXIT_FINDINGS)
+        yield "[]\n" if first else "\n]\n"
+    elif fmt == "text" and tally["total"]:
+        yield "\n" + render_text.summary(tally["passed"], tally["total"], voc or app.vocabulary) + "\n"
 
 
 def _folder_config(folder: str) -> Config:

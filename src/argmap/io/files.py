@@ -109,7 +109,8 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
     try:
         atomic_write(target, chunks)  # through a symbolic link: the link stays, its target is replaced
     except InputError as exc:
-        exc.path = path  # named as the user gave it
+        if exc.path == target:  # the output file, named as the user gave it (not an error from `text`'s chunks)
+            exc.path = path
         raise
 
 

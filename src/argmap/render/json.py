@@ -16,6 +16,7 @@ from typing import Any
 from ..model.explanation import Node
 from ..model.kb import Claim, Vocabulary
 from ..model.lint import Finding
+from ..model.proposal import Proposal, day
 from ..model.results import Exploration, Package, RepairResult, Sensitivity, SubjectDiff, WhatIf
 from ..model.verdicts import ALL, Completions, Conflict, Outcome, Reason, Verdict
 from ..model.verdicts import Finding as Remark
@@ -97,7 +98,7 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
     if p.open:
         out["completions"] = completions_json(v.completions)
     if p.date is not None:
-        out["date"] = str(p.date)
+        out.update(date_json(p))
     if v.phases:
         out["phases"] = [
             {
@@ -110,6 +111,17 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
             for pv in v.phases
         ]
     return out
+
+
+def date_json(p: Proposal) -> dict[str, str]:
+    """A dated proposal's dates: ``date``, the day it gives (ISO 8601, ``2024-06-13``), and
+    ``stance_record``, the recorded stance date it is judged against (the latest on or before
+    that day) as the knowledge base records it: ``2024-06-13``, ``2024-06`` (a month) or ``2024``
+    (a year).  Empty for an undated proposal."""
+    if p.date is None:
+        return {}
+    asked = p.date_asked if p.date_asked is not None else p.date
+    return {"date": day(asked), "stance_record": day(p.date)}
 
 
 def claim_json(c: Claim) -> dict[str, Any]:

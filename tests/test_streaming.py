@@ -1,0 +1,158 @@
+"""`check` streams: each proposal is written as soon as it is judged, nothing is kept from one to the next,
+`-o FILE` streams into a temporary file renamed at the end, and a dated proposal's JSON gives its dates."""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import argmap.api
+import argmap.cli.commands as commands
+from tests.cli_runner import run
+from tests.helpers import PROPOSALS
+
+FILES = sorted(PROPOSALS.glob("*.yaml"))[:4]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Four example proposals in a folder of their own."""
+    where = tmp_path / "batch"
+    where.mkdir()
+    for path in FILES:
+        shutil.copy(path, where / path.name)
+    return where
+
+
+def _watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Record each verdict check_paths yields (weakly) and, for each write, how many had been yielded."""
+    judged: list[Any] = []
+    writes: list[tuple[int, str]] = []
+    real = argmap.api.Argmap.check_paths
+
+    def check_paths(self: argmap.api.Argmap, paths: Any, *, jobs: int = 1) -> Iterator[Any]:
+        for item in real(self, paths, jobs=jobs):
+            judged.append(weakref.ref(item) if not isinstance(item, Exception) else item)
+            yield item
+
+    monkeypatch.setattr(argmap.api.Argmap, "check_paths", check_paths)
+    monkeypatch.setattr(commands, "out", lambda text: writes.append((len(judged), text)))
+    return judged, writes
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "markdown"])
+def test_each_proposal_is_written_before_the_next_is_judged(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    judged, writes = _watch(monkeypatch)
+    result = run("check", "--exit-zero", "--format", fmt, folder)
+    assert result.exit_code == 0, result.stderr
+    assert len(judged) == len(FILES)
+    # one write a proposal, made while it was the last one judged; then at most the closing piece
+    assert [n for n, _ in writes[: len(FILES)]] == list(range(1, len(FILES) + 1))
+    assert len(writes) <= len(FILES) + 1
+    for i, path in enumerate(FILES):
+        assert path.stem in writes[i][1]
+
+
+def test_no_verdict_is_kept_once_written(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    judged: list[Any] = []
+    alive: list[int] = []
+    real = argmap.api.Argmap.check_paths
+
+    def check_paths(self: argmap.api.Argmap, paths: Any, *, jobs: int = 1) -> Iterator[Any]:
+        for item in real(self, paths, jobs=jobs):
+            gc.collect()
+            alive.append(sum(ref() is not None for ref in judged))  # earlier verdicts still referenced
+            judged.append(weakref.ref(item))
+            yield item
+            del item
+
+    monkeypatch.setattr(argmap.api.Argmap, "check_paths", check_paths)
+    result = run("check", "--exit-zero", "--format", "json", folder)
+    assert result.exit_code == 0, result.stderr
+    assert len(alive) == len(FILES)
+    assert alive == [0] * len(FILES), "a verdict outlived its rendering"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "markdown"])
+def test_output_file_has_the_bytes_of_standard_output(folder: Path, tmp_path: Path, fmt: str) -> None:
+    printed = run("check", "--exit-zero", "--format", fmt, folder)
+    target = tmp_path / f"out.{fmt}"
+    written = run("check", "--exit-zero", "--format", fmt, "-o", target, folder)
+    assert (printed.exit_code, written.exit_code) == (0, 0)
+    assert written.stdout == ""
+    assert target.read_text(encoding="utf-8") == printed.stdout
+    if fmt == "json":
+        assert [item["proposal"] for item in json.loads(printed.stdout)] == [p.stem for p in FILES]
+    if fmt == "jsonl":
+        lines = printed.stdout.splitlines()
+        assert [json.loads(line)["proposal"] for line in lines] == [p.stem for p in FILES]
+
+
+def test_a_bad_file_is_reported_and_the_others_written(folder: Path, tmp_path: Path) -> None:
+    (folder / FILES[1].name).write_text("title: [unclosed\n", encoding="utf-8")
+    target = tmp_path / "out.json"
+    result = run("check", "--exit-zero", "--format", "json", "-o", target, folder)
+    assert result.exit_code == 2
+    assert FILES[1].name in result.stderr
+    assert [item["proposal"] for item in json.loads(target.read_text())] == [
+        p.stem for i, p in enumerate(FILES) if i != 1
+    ]
+
+
+def test_a_failure_half_way_leaves_the_old_file(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old\n", encoding="utf-8")
+    real = commands.render_json.verdict_json
+    calls: list[int] = []
+
+    def failing(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("a failure half-way")
+        return real(*args)
+
+    monkeypatch.setattr(commands.render_json, "verdict_json", failing)
+    result = run("check", "--exit-zero", "--format", "json", "-o", target, folder)
+    assert isinstance(result.exception, RuntimeError)
+    assert len(calls) == 3
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch", "out.json"]  # no temporary file left
+
+
+def test_jobs_stream_in_input_order(folder: Path, tmp_path: Path) -> None:
+    one = run("check", "--exit-zero", "--format", "jsonl", folder)
+    two = run("check", "--exit-zero", "--format", "jsonl", "--jobs", "2", folder)
+    assert (one.exit_code, two.exit_code) == (0, 0)
+    assert two.stdout == one.stdout
+    assert [json.loads(line)["proposal"] for line in two.stdout.splitlines()] == [p.stem for p in FILES]
+
+
+def test_a_missing_input_is_named_not_the_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    result = run("check", "-o", target, FILES[0], tmp_path / "missing.yaml")
+    assert result.exit_code == 2
+    assert "missing.yaml: error: no such file or folder" in result.stderr
+    assert "out.txt" not in result.stderr
+    assert not target.exists()
+
+
+def test_json_gives_a_dated_proposals_day_and_the_stance_record_read(tmp_path: Path) -> None:
+    dated = tmp_path / "dated.yaml"
+    dated.write_text(FILES[0].read_text(encoding="utf-8") + "date: 2024-02-10\n", encoding="utf-8")
+    result = run("check", "--exit-zero", "--format", "json", dated)
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["date"] == "2024-02-10"
+    # the latest stance recorded on or before that day, at the precision it is recorded (here a month)
+    assert item["stance_record"] == "2024-02"
+    undated = json.loads(run("check", "--exit-zero", "--format", "json", FILES[0]).stdout)[0]
+    assert "date" not in undated and "stance_record" not in undated
