@@ -156,3 +156,33 @@ def test_json_gives_a_dated_proposals_day_and_the_stance_record_read(tmp_path: P
     assert item["stance_record"] == "2024-02"
     undated = json.loads(run("check", "--exit-zero", "--format", "json", FILES[0]).stdout)[0]
     assert "date" not in undated and "stance_record" not in undated
+
+
+@pytest.mark.parametrize("fmt", ["pretty", "json"])
+def test_scenario_cases_are_written_as_they_run(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    import argmap.analysis.testing as analysis_testing
+    import argmap.cli.testing as cli_testing
+
+    ran: list[str] = []
+    writes: list[tuple[int, str]] = []
+    real = analysis_testing.run_case
+
+    def run_case(engine: Any, case: Any, **kwargs: Any) -> Any:
+        ran.append(case.id)
+        return real(engine, case, **kwargs)
+
+    monkeypatch.setattr(analysis_testing, "run_case", run_case)
+    monkeypatch.setattr(cli_testing, "out", lambda text: writes.append((len(ran), text)))
+    result = run("test", "tests/scenarios", "-k", "credible", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert len(ran) >= 3
+    # the case judged i-th is written while it is the last one judged
+    per_case = [(n, text) for n, text in writes if any(case in text for case in ran)]
+    assert [n for n, _ in per_case] == list(range(1, len(ran) + 1))
+    text = "".join(t for _, t in writes)
+    if fmt == "json":
+        data = json.loads(text)
+        assert [c["id"] for c in data["cases"]] == ran
+        assert data["summary"]["passed"] == len(ran)
+    else:
+        assert text.endswith(f"\n{len(ran)} passed, 0 failed\n")

@@ -30,6 +30,7 @@ from .model.proposal import BASELINE, Change, Proposal, World
 
 if TYPE_CHECKING:  # pragma: no cover
     from .af.article import ArticleFramework
+    from .analysis.testing import TestRun
     from .engine.control import Engine
     from .engine.judge import Judgement
     from .io.config import Config
@@ -280,6 +281,19 @@ class Argmap:
             raise InputError("no scenario files given", expected="a path, or scenarios = [...] in the project config")
         cases = collect(self.vocabulary, found, keyword)
         return run(self.traced, cases, coverage=coverage)
+
+    def test_run(
+        self, paths: Sequence[str] = (), *, keyword: str | None = None, coverage: bool = False, keep_failed: bool = False
+    ) -> TestRun:
+        """Scenario files run one case at a time as the result is iterated (see
+        :class:`argmap.analysis.testing.TestRun`): counts and coverage without keeping every result."""
+        from .analysis.testing import TestRun, collect
+
+        found = list(paths) or list(self.config.scenarios)
+        if not found:
+            raise InputError("no scenario files given", expected="a path, or scenarios = [...] in the project config")
+        cases = collect(self.vocabulary, found, keyword)
+        return TestRun(self.traced, cases, coverage=coverage, keep_failed=keep_failed)
 
     def diff(self, base: Argmap, proposals: Sequence[str] = (), scenarios: Sequence[str] = ()) -> list[SubjectDiff]:
         """The verdicts that change from `base` (an older knowledge base) to this one."""

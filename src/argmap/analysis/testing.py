@@ -11,7 +11,7 @@ when it fired: the explanation machinery's records, not a text search.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import clingo
 
@@ -168,7 +168,7 @@ def _explain_mismatches(engine: Engine, answer: Answer, mismatches: list[Mismatc
 
 
 def run(engine: Engine, cases: Sequence[Case], *, coverage: bool = False) -> TestReport:
-    """Run every case (on a traced engine for explanations and coverage)."""
+    """Run every case (on a traced engine for explanations and coverage), keeping every result."""
     results = [run_case(engine, c) for c in cases]
     report = TestReport(results)
     if coverage:
@@ -176,15 +176,73 @@ def run(engine: Engine, cases: Sequence[Case], *, coverage: bool = False) -> Tes
     return report
 
 
+class TestRun:
+    """Scenario cases run one at a time, as they are iterated, keeping counts rather than results.
+
+    Iterating yields each case's :class:`CaseResult` as soon as it is judged
+    (in the order of `cases`); once the iteration is over, :meth:`count` and
+    :attr:`coverage` (with `coverage`) describe the whole run.  Only the
+    claims and rules the passing cases used are accumulated, and, with
+    `keep_failed` (for ``--update``), the failing results in :attr:`failed`;
+    nothing else outlives its case.  Iterate once.
+
+    Raises (while iterating):
+        InputError: a case cannot run (named by its file, line and name).
+    """
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, engine: Engine, cases: Sequence[Case], *, coverage: bool = False, keep_failed: bool = False) -> None:
+        self._engine = engine
+        self._cases = cases
+        self._measure = coverage
+        self._keep_failed = keep_failed
+        self._counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+        self._claims: set[str] = set()
+        self._rules: set[int] = set()
+        #: The failing results (with `keep_failed`), for rewriting their expectations.
+        self.failed: list[CaseResult] = []
+
+    @property
+    def total(self) -> int:
+        """How many cases the run has (known before it starts)."""
+        return len(self._cases)
+
+    def __iter__(self) -> Iterator[CaseResult]:
+        for case in self._cases:
+            result = run_case(self._engine, case)
+            self._counts[result.status] += 1
+            if result.status == PASSED and self._measure:
+                self._claims |= result.claims_used | result.claims_blocking
+                self._rules |= result.rules_used
+            elif result.status == FAILED and self._keep_failed:
+                self.failed.append(result)
+            yield result
+
+    def count(self, status: str) -> int:
+        """How many of the cases run so far have `status` (passed, failed or skipped)."""
+        return self._counts[status]
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """Claims and rules the passing cases so far exercised (None unless asked for)."""
+        return _coverage(self._engine, self._claims, self._rules) if self._measure else None
+
+
 def measure(engine: Engine, results: Sequence[CaseResult]) -> Coverage:
     """Claims and rules of the knowledge base that the passing cases exercised."""
-    claims = engine.vocabulary.claims
     used: set[str] = set()
     rules: set[int] = set()
     for r in results:
         if r.status == PASSED:
             used |= r.claims_used | r.claims_blocking
             rules |= r.rules_used
+    return _coverage(engine, used, rules)
+
+
+def _coverage(engine: Engine, used: set[str], rules: set[int]) -> Coverage:
+    """Coverage from the claims and rule numbers the passing cases used."""
+    claims = engine.vocabulary.claims
     record_only = sorted(c for c, claim in claims.items() if claim.record_only)
     exercisable = sorted(c for c in claims if c not in record_only)
     index = engine.index

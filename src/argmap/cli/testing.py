@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
+from collections.abc import Iterable
 
 import click
 
@@ -45,20 +48,36 @@ def test_command(
     found = paths or app.config.scenarios or tuple(p for p in DEFAULT_SCENARIOS if os.path.isdir(p))[:1]
     if not found:
         raise click.UsageError("give scenario files or folders (or scenarios = [...] in the project config)")
-    report = app.test(found, keyword=keyword, coverage=coverage or threshold is not None)
-    if not report.results and not allow_empty:
+    run = app.test_run(found, keyword=keyword, coverage=coverage or threshold is not None, keep_failed=update)
+    if not run.total and not allow_empty:
         raise click.ClickException("no scenario case found (use --allow-empty to accept an empty run)")
-    if update:
-        for path in update_files(report.results):
-            click.echo(f"argmap: updated {path}", err=True)
+    # Each case is written as soon as it has run; only counts (and, for --update, the failures) are kept.
+    voc = app.vocabulary
     if fmt == "json":
-        out(render_testing.to_json(report, app.vocabulary))
+        _stream(render_testing.json_chunks(run, run, voc))
     elif fmt == "junit":
-        out(render_testing.to_junit(report))
+        # JUnit's counts come before its cases: the cases wait in a temporary file (in memory while small)
+        with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as kept:
+            for result in run:
+                kept.write(render_testing.junit_case(result))
+            kept.seek(0)
+            _stream(render_testing.junit_document(run, iter(lambda: kept.read(1 << 16), "")))
     else:
-        out(render_testing.pretty(report, app.vocabulary))
-    failed = report.count(FAILED) > 0 and not update
-    low = threshold is not None and report.coverage is not None and report.coverage.percent < threshold
+        _stream(render_testing.pretty_case(result) for result in run)
+        _stream([render_testing.pretty_end(run, voc)])
+    if update:
+        for path in update_files(run.failed):
+            click.echo(f"argmap: updated {path}", err=True)
+    failed = run.count(FAILED) > 0 and not update
+    cov = run.coverage
+    low = threshold is not None and cov is not None and cov.percent < threshold
     if low:
-        click.echo(f"argmap: claim coverage {report.coverage.percent:.1f}% is below {threshold}%", err=True)  # type: ignore[union-attr]
+        click.echo(f"argmap: claim coverage {cov.percent:.1f}% is below {threshold}%", err=True)  # type: ignore[union-attr]
     raise SystemExit(EXIT_FINDINGS if failed or low else EXIT_OK)
+
+
+def _stream(chunks: Iterable[str]) -> None:
+    """Write each piece to standard output as it comes, flushed, so that a reader sees each case at once."""
+    for chunk in chunks:
+        out(chunk)
+        sys.stdout.flush()
