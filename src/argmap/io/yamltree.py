@@ -2,8 +2,10 @@
 
 :func:`load_yaml` returns a tree of :class:`Node` objects that remember their
 line and column, so that every later error can point at the exact place.
-Duplicate keys, anchors and aliases, over-deep nesting and oversized files are
-errors rather than silent behaviour.
+Duplicate keys, anchors and aliases, over-deep nesting, oversized files and
+numbers that YAML 1.1 reads differently than they look are errors rather than
+silent behaviour.  Each file is parsed once: the tree, its positions and every
+check come from one walk over libyaml's event stream.
 """
 
 from __future__ import annotations
@@ -96,136 +98,243 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     return files.read_text(path, max_bytes)
 
 
-def load_yaml(path: str, text: str | None = None) -> Node:
-    """Parse one YAML document into a positioned tree."""
+def load_yaml(path: str, text: str | None = None, *, errors: list[InputError] | None = None) -> Node:
+    """Parse one YAML document into a positioned tree, in one pass over libyaml's events.
+
+    Two kinds of error are told apart:
+
+    * a file that cannot be read as one YAML document (a syntax error, a character YAML does not
+      allow, an anchor or alias, nesting deeper than MAX_DEPTH, more than MAX_NODES values, an
+      empty file) raises InputError at once, and nothing else is said about the file;
+    * a value that is read but refused (a YAML 1.1 number such as ``010`` or ``1:30``, a date
+      that is not on the calendar, an unknown tag, a duplicate key, a key that is not a word) is
+      recorded and reading goes on: the value is left as an empty scalar at its position (a
+      duplicate or unreadable key is dropped with its value).  With `errors` given, these are
+      appended to it, in file order, and the tree is returned, so a caller can check the rest
+      of the file and report everything; without it, the first is raised with the others in
+      ``more``.
+
+    Args:
+        path: the file to read, or the name to give `text` in messages.
+        text: the file's text, if already read.
+        errors: where to put the value-level errors (see above).
+
+    Raises:
+        InputError: located at the file, line and column (and key, where there is one).
+    """
     if text is None:
         text = read_text(path)
-    _refuse_anchors(path, text)
-    loader = _LOADER(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:  # libyaml's own (higher) limit, met while scanning ahead
-            raise InputError(
-                f"nested deeper than {MAX_DEPTH} levels",
-                path=path,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            ) from None
-        raise InputError(
-            f"invalid YAML: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; PyYAML gives no mark
-        line = text[: exc.position].count("\n") + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        raise InputError(
-            f"the character U+{ord(char):04X} is not allowed in YAML", path=path, line=line, column=column
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=path) from None
-    finally:
-        loader.dispose()
-    if root is None:
-        raise InputError("the file is empty", path=path, expected="a YAML mapping")
-    walker = _Walker(path, loader)
-    return walker.walk(root, 0)
+    reader = _Reader(path)
+    root = reader.read(text)
+    if errors is not None:
+        errors.extend(reader.errors)
+    elif reader.errors:
+        first, *rest = reader.errors
+        first.more = tuple(rest)
+        raise first
+    return root
 
 
-def _refuse_anchors(path: str, text: str) -> None:
-    """Anchors and aliases are refused outright (no alias bombs, no aliased keys), and nesting
-    deeper than MAX_DEPTH is refused here, from the event stream, before any tree is built
-    (composing a deep tree recurses, and can crash the process)."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            mark = event.start_mark
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise InputError(
-                    "anchors and aliases are not supported", path=path, line=mark.line + 1, column=mark.column + 1
-                )
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH + 1:  # the top value is level 0
-                    raise InputError(
-                        f"nested deeper than {MAX_DEPTH} levels", path=path, line=mark.line + 1, column=mark.column + 1
-                    )
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return  # reported with its position by the parse that follows
+_SCALAR_EVENT = yaml.ScalarEvent
+_COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_STR = "tag:yaml.org,2002:str"
+#: The resolver's table (first character of a plain scalar -> [(tag, pattern)]) and the safe constructors.
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _LOADER.yaml_implicit_resolvers
+_CONSTRUCTORS = _LOADER.yaml_constructors
+#: Tags whose constructors read a scalar's text and keep no state, so one constructor serves every file.
+_PURE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_PURE = yaml.constructor.SafeConstructor()
+#: A mapping frame's state between its key and its value.
+_WANT_KEY, _SKIP = object(), object()
 
 
-class _Walker:
-    def __init__(self, path: str, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
+class _Reader:
+    """One file's events, turned into Nodes as they come (see :func:`load_yaml`)."""
+
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.loader = loader
-        self.seen: set[int] = set()
+        self.errors: list[InputError] = []
 
-    def error(self, message: str, node: yaml.Node, **kw: Any) -> InputError:
-        return InputError(
-            message, path=self.path, line=node.start_mark.line + 1, column=node.start_mark.column + 1, **kw
-        )
+    def read(self, text: str) -> Node:
+        parser = _LOADER(text)
+        try:
+            return self._document(parser.get_event)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "invalid YAML"
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            if "nesting depth" in problem:  # libyaml's own (higher) limit, met while scanning ahead
+                raise InputError(
+                    f"nested deeper than {MAX_DEPTH} levels", path=self.path, line=line, column=column
+                ) from None
+            raise InputError(f"invalid YAML: {problem}", path=self.path, line=line, column=column) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow; PyYAML gives no mark
+            line = text[: exc.position].count("\n") + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+            raise InputError(
+                f"the character U+{ord(char):04X} is not allowed in YAML", path=self.path, line=line, column=column
+            ) from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"invalid YAML: {exc}", path=self.path) from None
+        finally:
+            parser.dispose()
 
-    def walk(self, node: yaml.Node, depth: int, key: str | None = None) -> Node:
-        if id(node) in self.seen:
-            raise self.error("anchors and aliases are not supported", node)
-        self.seen.add(id(node))
-        if len(self.seen) > MAX_NODES:
-            raise self.error(f"more than {MAX_NODES} values in one file", node)
-        if depth > MAX_DEPTH:
-            raise self.error(f"nested deeper than {MAX_DEPTH} levels", node)
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if isinstance(node, yaml.MappingNode):
-            items: dict[str, Node] = {}
-            keys: dict[str, tuple[int, int]] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.error("a mapping key must be a plain word", key_node)
-                key = self.scalar(key_node)
-                if isinstance(key, bool):
-                    key = "true" if key else "false"  # `true: 4` in a table of flag values
-                if not isinstance(key, str):
-                    raise self.error(f"the key {key!r} is not a word", key_node)
-                if key in items:
-                    first = keys[key][0]
-                    raise self.error(f"duplicate key (first given on line {first})", key_node, key=key)
-                keys[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                items[key] = self.walk(value_node, depth + 1, key)
-            return Node(items, line, column, "mapping", keys)
-        if isinstance(node, yaml.SequenceNode):
-            return Node([self.walk(child, depth + 1, key) for child in node.value], line, column, "sequence")
-        plain = None if getattr(node, "style", None) else str(node.value)
-        return Node(self.scalar(node, key), line, column, "scalar", text=plain)
+    def _document(self, get: Any) -> Node:
+        get()  # the stream's start
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            raise InputError("the file is empty", path=self.path, expected="a YAML mapping")
+        root = self._tree(get)
+        get()  # the document's end
+        event = get()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise self.fatal("invalid YAML: but found another document", event)
+        return root
 
-    def scalar(self, node: yaml.Node, key: str | None = None) -> Any:
-        value = self._construct(node, key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not getattr(node, "style", None):
-            surprise = _yaml11_number(str(node.value))
+    def fatal(self, message: str, event: Any) -> InputError:
+        mark = event.start_mark
+        return InputError(message, path=self.path, line=mark.line + 1, column=mark.column + 1)
+
+    def _tree(self, get: Any) -> Node:
+        """The document's value, built from its events in one loop (no recursion, so no depth
+        reaches the interpreter's stack).  Each open collection is a frame on a stack:
+        ``[items, keys, line, column, key, is_key]``: `items` a dict (mapping) or list
+        (sequence); `keys` each key's position (None for a sequence); `key`, for a mapping, the
+        key whose value comes next (``_WANT_KEY`` before a key, ``_SKIP`` for a value to drop),
+        for a sequence the key its items are named by in messages; `is_key` when the collection
+        stands where its parent mapping wants a key."""
+        stack: list[list[Any]] = []
+        count = 0
+        errors = self.errors
+        while True:
+            event = get()
+            parent = stack[-1] if stack else None
+            wants_key = parent is not None and parent[1] is not None and parent[4] is _WANT_KEY
+            if event.__class__ is _SCALAR_EVENT:
+                if event.anchor is not None:
+                    raise self.fatal("anchors and aliases are not supported", event)
+                if len(stack) > MAX_DEPTH:
+                    raise self.fatal(f"nested deeper than {MAX_DEPTH} levels", event)
+                mark = event.start_mark
+                line, column = mark.line + 1, mark.column + 1
+                if wants_key:
+                    self._key(parent, event, line, column)  # type: ignore[arg-type]
+                    continue
+                key = None if parent is None or parent[4] is _SKIP else parent[4]
+                node = Node(
+                    self._scalar(event, key, line, column),
+                    line,
+                    column,
+                    "scalar",
+                    None,
+                    None if event.style else event.value,
+                )
+            elif isinstance(event, _COLLECTION_STARTS):
+                if event.anchor is not None:
+                    raise self.fatal("anchors and aliases are not supported", event)
+                if len(stack) > MAX_DEPTH:
+                    raise self.fatal(f"nested deeper than {MAX_DEPTH} levels", event)
+                mark = event.start_mark
+                inherited = None if parent is None or parent[4] in (_WANT_KEY, _SKIP) else parent[4]
+                if event.__class__ is yaml.MappingStartEvent:
+                    stack.append([{}, {}, mark.line + 1, mark.column + 1, _WANT_KEY, wants_key])
+                else:
+                    stack.append([[], None, mark.line + 1, mark.column + 1, inherited, wants_key])
+                continue
+            elif isinstance(event, _COLLECTION_ENDS):
+                items, keys, line, column, _, was_key = stack.pop()
+                parent = stack[-1] if stack else None
+                if keys is None:
+                    node = Node(items, line, column, "sequence")
+                else:
+                    node = Node(items, line, column, "mapping", keys)
+                if was_key:  # a list or mapping where a key should be
+                    errors.append(
+                        InputError("a mapping key must be a plain word", path=self.path, line=line, column=column)
+                    )
+                    parent[4] = _SKIP  # type: ignore[index]
+                    continue
+            else:  # an alias
+                raise self.fatal("anchors and aliases are not supported", event)
+            count += 1
+            if count > MAX_NODES:
+                raise InputError(
+                    f"more than {MAX_NODES} values in one file", path=self.path, line=node.line, column=node.column
+                )
+            if parent is None:
+                return node
+            if parent[1] is None:
+                parent[0].append(node)
+            else:
+                if parent[4] is not _SKIP:
+                    parent[0][parent[4]] = node
+                parent[4] = _WANT_KEY
+
+    def _key(self, frame: list[Any], event: Any, line: int, column: int) -> None:
+        """Take a mapping's key: the frame then waits for its value (or for a value to drop)."""
+        frame[4] = _SKIP
+        before = len(self.errors)
+        key = self._scalar(event, None, line, column)
+        if len(self.errors) > before:
+            return
+        if isinstance(key, bool):
+            key = "true" if key else "false"  # `true: 4` in a table of flag values
+        if not isinstance(key, str):
+            self.errors.append(self._error(f"the key {key!r} is not a word", line, column))
+            return
+        keys = frame[1]
+        if key in keys:
+            first = keys[key][0]
+            self.errors.append(self._error(f"duplicate key (first given on line {first})", line, column, key=key))
+            return
+        keys[key] = (line, column)
+        frame[4] = key
+
+    def _error(self, message: str, line: int, column: int, **kw: Any) -> InputError:
+        return InputError(message, path=self.path, line=line, column=column, **kw)
+
+    def _scalar(self, event: Any, key: str | None, line: int, column: int) -> Any:
+        """A scalar's value as YAML reads it, or None with the error recorded."""
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _STR
+            if event.implicit[0]:  # plain: resolved as PyYAML's resolver does
+                for candidate, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        tag = candidate
+                        break
+        if tag == _STR:
+            return value
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        try:
+            if tag in _PURE_TAGS:
+                result = _CONSTRUCTORS[tag](_PURE, node)
+            else:  # anything else: a constructor of its own, which keeps state while it builds
+                result = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            return self._refuse(f"cannot read value: {exc.problem}", line, column, key)
+        except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2025-02-30
+            return self._refuse(f"cannot read value '{value}': {exc}", line, column, key)
+        except Exception:
+            return self._refuse(f"cannot read value '{value}' as !!{tag.rsplit(':', 1)[-1]}", line, column, key)
+        if isinstance(result, (int, float)) and not isinstance(result, bool) and not event.style:
+            surprise = _yaml11_number(value)
             if surprise:
-                raise self.error(
-                    f"'{node.value}' {surprise}: {value!r}",
-                    node,
-                    key=key,
+                return self._refuse(
+                    f"'{value}' {surprise}: {result!r}",
+                    line,
+                    column,
+                    key,
                     expected="a plain decimal number (such as 10), or the text in quotes",
                 )
-        return value
+        return result
 
-    def _construct(self, node: yaml.Node, key: str | None = None) -> Any:
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise self.error(f"cannot read value: {exc.problem}", node, key=key) from None
-        except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2025-02-30
-            raise self.error(f"cannot read value '{node.value}': {exc}", node, key=key) from None
-        except Exception:
-            tag = "!!" + str(getattr(node, "tag", "?")).rsplit(":", 1)[-1]
-            raise self.error(f"cannot read value '{node.value}' as {tag}", node, key=key) from None
+    def _refuse(self, message: str, line: int, column: int, key: str | None, **kw: Any) -> None:
+        self.errors.append(self._error(message, line, column, key=key, **kw))
+        return None
 
 
 def yaml_reading(node: Node, choices: Iterable[str] = ()) -> str | None:
