@@ -283,7 +283,12 @@ class Argmap:
         return run(self.traced, cases, coverage=coverage)
 
     def test_run(
-        self, paths: Sequence[str] = (), *, keyword: str | None = None, coverage: bool = False, keep_failed: bool = False
+        self,
+        paths: Sequence[str] = (),
+        *,
+        keyword: str | None = None,
+        coverage: bool = False,
+        keep_failed: bool = False,
     ) -> TestRun:
         """Scenario files run one case at a time as the result is iterated (see
         :class:`argmap.analysis.testing.TestRun`): counts and coverage without keeping every result."""

@@ -192,7 +192,9 @@ class TestRun:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, engine: Engine, cases: Sequence[Case], *, coverage: bool = False, keep_failed: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, cases: Sequence[Case], *, coverage: bool = False, keep_failed: bool = False
+    ) -> None:
         self._engine = engine
         self._cases = cases
         self._measure = coverage
