@@ -144,7 +144,11 @@ def read_regular(path: str, max_bytes: int, fail: Callable[[str], InputError], w
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise fail("is not a regular file; argmap reads only regular files")
-            data = handle.read(max_bytes + 1)
+            # as much as stat said, and one byte more to see whether it grew since: asking for
+            # max_bytes + 1 from the start costs a buffer of that size (2 MiB) for every small file
+            data = handle.read(min(info.st_size, max_bytes) + 1)
+            if len(data) > info.st_size:
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise fail(f"cannot read file: {exc.strerror}") from None
     if len(data) > max_bytes:
