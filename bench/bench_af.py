@@ -198,9 +198,8 @@ def aspartix(folder: Path, apx: Path, sem: str, task: str, query: str, timeout: 
         answer = one(["sst/semi_some_extension.lp" if sem == "SST" else "stg/stage_some_extension.lp"], DOMREC)
     elif sem in ("SST", "STG"):
         sub = "sst" if sem == "SST" else "stg"
-        ranges = _witnesses(
-            run([f"{sub}/heuristic_{'semi' if sem == 'SST' else 'stage'}.lp"], [*DOMREC, "0"], "#show in/1.")
-        )
+        heuristic = f"{sub}/heuristic_{'semi' if sem == 'SST' else 'stage'}.lp"
+        ranges = _witnesses(run([heuristic], [*DOMREC, "0"], "#show in/1. #show undec/1."))
         undecided = [_members(w, "undec") for w in ranges]
         found: set[frozenset[str]] = set()
         answer = task == "DS"
