@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NoReturn, TypeVar
 
 from ..model.errors import InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
@@ -44,21 +44,38 @@ def load_proposal(path: str, voc: Vocabulary) -> Proposal:
         InputError: naming the file, line, column and key, what was expected
             and, for a typo, what was probably meant.
     """
-    return proposal_from_node(load_yaml(path), voc, path=path)
+    unread: list[InputError] = []
+    root = load_yaml(path, errors=unread)
+    return proposal_from_node(root, voc, path=path, unread=unread)
 
 
-def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: str | None = None) -> Proposal:
+def proposal_from_node(
+    root: Node,
+    voc: Vocabulary,
+    *,
+    path: str,
+    default_id: str | None = None,
+    unread: Sequence[InputError] = (),
+) -> Proposal:
     """Validate a parsed YAML tree as a proposal.
 
+    Args:
+        unread: the values of the file that YAML could not read (``load_yaml(path,
+            errors=...)``: a YAML 1.1 number, an impossible date, a duplicate key),
+            reported with the proposal's own errors; the vocabulary is checked on
+            everything else, and no second error is given where one of these is.
+
     Raises:
-        InputError: the first error in the file, with every other one it has in
-            ``more`` (each key is checked on its own, as a compiler reads on).
+        InputError: the first error in the file, in line order, with every other
+            one it has in ``more`` (each key is checked on its own, as a compiler
+            reads on).
     """
     components = voc.components
     v = _Validator(path, voc)
-    if root.kind != "mapping":
-        raise v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping")
     errors: list[InputError] = []
+    if root.kind != "mapping":
+        errors.append(v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping"))
+        _raise_all(errors, unread)
 
     def attempt(check: Callable[[], _T]) -> _T | None:
         try:
@@ -104,13 +121,8 @@ def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: st
         phases = attempt(lambda: v.phases(items["phases"], tuple(sorted(settings)))) or ()
         if phases:
             settings = list(phases[-1].settings)
-    if errors:
-        errors.sort(key=lambda e: (e.line or 0, e.column or 0))
-        for e in errors:
-            e.more = ()
-        first = errors[0]
-        first.more = tuple(errors[1:])
-        raise first
+    if errors or unread:
+        _raise_all(errors, unread)
     assert title is not None and source is not None
     return Proposal(
         pid,
@@ -125,6 +137,19 @@ def proposal_from_node(root: Node, voc: Vocabulary, *, path: str, default_id: st
         date,
         asked,
     )
+
+
+def _raise_all(errors: list[InputError], unread: Sequence[InputError]) -> NoReturn:
+    """Raise every error of a file, in line order: the first, with the others in ``more``.  An error
+    at the place of a value YAML could not read is left out (YAML's own error there says why)."""
+    places = {(e.line, e.column) for e in unread}
+    found = [*unread, *(e for e in errors if (e.line, e.column) not in places)]
+    found.sort(key=lambda e: (e.line or 0, e.column or 0))
+    for e in found:
+        e.more = ()
+    first = found[0]
+    first.more = tuple(found[1:])
+    raise first
 
 
 def _stem(path: str) -> str:

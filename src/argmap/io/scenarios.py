@@ -25,7 +25,7 @@ from ..model.kb import Vocabulary
 from ..model.proposal import Change, Proposal
 from ..model.testing import Case, Expect, ReasonPattern
 from .changes import parse_changes
-from .proposals import proposal_from_node
+from .proposals import load_proposal, proposal_from_node
 from .yamltree import Node, check_keys, load_yaml, yaml_reading
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -191,7 +191,7 @@ class _Reader:
             target = os.path.normpath(os.path.join(os.path.dirname(self.path), node.value))
             if not os.path.isfile(target):
                 raise self.error(f"no proposal file {node.value} (looked for {target})", node, key="proposal")
-            return proposal_from_node(load_yaml(target), self.voc, path=target)
+            return load_proposal(target, self.voc)
         if node.kind == "mapping":
             slug = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_") or "inline"
             return proposal_from_node(node, self.voc, path=self.path, default_id=f"inline_{slug}")
