@@ -455,8 +455,8 @@ def test_control_characters_in_a_title_are_shown_not_obeyed(tmp_path: Path) -> N
     result = run("check", path)
     assert result.exit_code == 0, result.output
     assert not any(ch in result.stdout for ch in "\x1b\r\x07")
-    # escapes spelled out; a carriage return (as any line break) becomes a space, so no line is forged
-    assert "\\x1b[2K \\x1b[32mconsistent    yes\\x1b]0;owned\\x07  [edited]" in result.stdout
+    # escapes spelled out, the carriage return too (a space would hide it), so no line is forged
+    assert "\\x1b[2K\\r\\x1b[32mconsistent    yes\\x1b]0;owned\\x07  [edited]" in result.stdout
 
 
 # ================================================================ ASP injection

@@ -25,11 +25,20 @@ WIDTH = 88
 
 
 def clean(text: object) -> str:
-    """`text` with control and format characters made visible (``\\x1b`` as ``\\x1b``), line breaks as spaces."""
+    """`text` with nothing in it a terminal would obey: a line break (``\\n``) or a tab as a space;
+    a carriage return as ``\\r``; every other control, format, surrogate, private-use or unassigned
+    character, and the line and paragraph separators U+2028 and U+2029, as an escape (ESC as
+    ``\\x1b``, a bidirectional override as ``\\u202e``).  So a title can neither forge a line
+    nor hide a character that is in the file."""
+    text = str(text)
+    if text.isprintable():  # no character of those categories (nor any separator but a space)
+        return text
     out = []
-    for ch in str(text):
-        if ch in "\n\r\t":
+    for ch in text:
+        if ch in "\n\t":
             out.append(" ")
+        elif ch == "\r":
+            out.append("\\r")
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") or ch in "\u2028\u2029":
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
