@@ -186,3 +186,23 @@ def test_scenario_cases_are_written_as_they_run(monkeypatch: pytest.MonkeyPatch,
         assert data["summary"]["passed"] == len(ran)
     else:
         assert text.endswith(f"\n{len(ran)} passed, 0 failed\n")
+
+
+def test_a_text_speaks_of_the_date_judged(tmp_path: Path) -> None:
+    from argmap.model.proposal import Proposal, World
+    from argmap.model.when import as_of_phrase, fill_as_of
+
+    dated = Proposal("p", "t", "s", (), date=20240200, date_asked=20240210)
+    assert fill_as_of("free {as_of|now}.", as_of_phrase(dated, World())) == "free as of February 2024."
+    assert fill_as_of("free {as_of|now}.", as_of_phrase(Proposal("p", "t", "s", ()), World())) == "free now."
+    later = as_of_phrase(dated, World(as_of=20250228, actor_as_of=(("some_actor", 20250120),)))
+    assert later == "as of 28 February 2025, for some actor as of 20 January 2025"
+    # the shipped knowledge base: a dated proposal's warning names the stance record instead of "today"
+    source = (PROPOSALS / "guaranteed_guarantees.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dated.yaml"
+    path.write_text(source + "date: 2024-02-10\n", encoding="utf-8")
+    warnings = json.loads(run("check", "--exit-zero", "--format", "json", path).stdout)[0]["warnings"]
+    texts = [w["text"] for w in warnings if "blocks it" in w["text"]]
+    assert texts and all("as of February 2024" in t and "today" not in t and "{" not in t for t in texts)
+    plain = run("check", "--exit-zero", "--format", "json", PROPOSALS / "guaranteed_guarantees.yaml")
+    assert all("{" not in w["text"] for w in json.loads(plain.stdout)[0]["warnings"])

@@ -71,6 +71,7 @@ from ..model.argument_map import ArgumentMap, MapEdge, MapNode, groups, verdict_
 from ..model.errors import InputError, closest, one_of
 from ..model.proposal import BASELINE, Proposal, World
 from ..model.verdicts import ALL, NONE, SOME, Registry, VerdictSpec
+from ..model.when import fill_as_of
 
 #: Predicates whose atoms carry a reason (docs/knowledge-base.md), with their group; their text
 #: is the last argument.  ``reason/4`` goes in the group of its first argument, the verdict.
@@ -307,7 +308,7 @@ class _Builder:
         order = {g: i for i, (g, _) in enumerate(all_groups)}
         for c in sorted(self.conclusions, key=lambda c: (order[c.group], c.kind != "verdict", c.rules[0], c.id)):
             where = tuple(dict.fromkeys(self.index.rules[i].where for i in c.rules))
-            nodes.append(MapNode(c.id, c.kind, c.group, c.label, terms.show(_plain(c.head)), where))
+            nodes.append(MapNode(c.id, c.kind, c.group, c.label, fill_as_of(terms.show(_plain(c.head)), None), where))
         out_edges = [
             MapEdge(s, t, k, tuple(sorted({self.index.rules[i].where for i, _, _ in via}, key=_where_key)))
             for (s, t, k), via in edges.items()
@@ -437,7 +438,7 @@ class _Builder:
         args = parts[1] if parts else ()
         texts = [a for a in args if isinstance(a, clingo.Symbol) and a.type == clingo.SymbolType.String]
         if texts:
-            return texts[-1].string
+            return fill_as_of(texts[-1].string, None)  # the map reads the rules: the undated words
         sig = terms.signature(head)
         ground = all(isinstance(a, clingo.Symbol) for a in args)
         doc = self.index.docs.get(sig) if sig else None

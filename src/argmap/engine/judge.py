@@ -15,6 +15,7 @@ import clingo
 
 from ..model.proposal import BASELINE, Proposal, World
 from ..model.verdicts import ALL, FALSE, TRUE, Completions, Literal, PhaseVerdict, Verdict
+from ..model.when import as_of_phrase, fill_as_of
 from .control import Answer, Engine
 from .decode import decode
 
@@ -45,10 +46,25 @@ def judge(engine: Engine, proposal: Proposal, world: World = BASELINE, *, trace:
         return _roadmap(engine, proposal, world, trace)
     assumptions = engine.assumptions(proposal, world)
     answer = engine.solve(assumptions, open_aspects=bool(proposal.open), fired=trace)
-    verdict = decode(proposal, answer, engine.vocabulary)
+    verdict = _dated(decode(proposal, answer, engine.vocabulary), world)
     if proposal.open:
         verdict = replace(verdict, completions=completions(engine, assumptions, proposal.open))
     return Judgement(verdict, answer)
+
+
+def _dated(verdict: Verdict, world: World) -> Verdict:
+    """Texts with ``{as_of|...}`` speak of the date the stances were read as of (:mod:`argmap.model.when`)."""
+    items = (*verdict.reasons, *verdict.conflicts, *verdict.warnings, *verdict.notes)
+    if not any("{as_of|" in item.text for item in items):
+        return verdict
+    phrase = as_of_phrase(verdict.proposal, world)
+    return replace(
+        verdict,
+        reasons=tuple(replace(r, text=fill_as_of(r.text, phrase)) for r in verdict.reasons),
+        conflicts=tuple(replace(c, text=fill_as_of(c.text, phrase)) for c in verdict.conflicts),
+        warnings=tuple(replace(w, text=fill_as_of(w.text, phrase)) for w in verdict.warnings),
+        notes=tuple(replace(n, text=fill_as_of(n.text, phrase)) for n in verdict.notes),
+    )
 
 
 def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> tuple[Completions, ...]:
@@ -162,5 +178,5 @@ def _roadmap(engine: Engine, proposal: Proposal, world: World, trace: bool) -> J
     answer = engine.solve(
         engine.complete([*engine.inputs(final, world), *inputs]), open_aspects=bool(proposal.open), fired=trace
     )
-    head = decode(proposal, answer, engine.vocabulary)
+    head = _dated(decode(proposal, answer, engine.vocabulary), world)
     return Judgement(replace(head, phases=tuple(phases)), answer)
