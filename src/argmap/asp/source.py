@@ -169,6 +169,16 @@ _TOKEN = re.compile(
 _INCLUDE = re.compile(r'[ \t\r\n]*(?:"((?:[^"\\]|\\.)*)"|(<[^>]*>))[ \t\r\n]*\.?')
 
 
+def _negated(text: str, at: int) -> bool:
+    """Whether the integer literal at `at` is the operand of a unary minus (``f(-2147483648)``, the
+    smallest integer clingo has), not of a binary one (``X-2147483648``, which wraps)."""
+    before = text[:at].rstrip()
+    if not before.endswith("-"):
+        return False
+    operand = before[:-1].rstrip()
+    return not operand or not (operand[-1].isalnum() or operand[-1] in "_)'\"")
+
+
 def _scan(text: str, shown: str) -> _Scan:
     """Find #include and #script directives and integer literals outside comments and strings."""
     includes: list[tuple[int, int, str]] = []
@@ -211,7 +221,7 @@ def _scan(text: str, shown: str) -> _Scan:
             value = int(token, 0) if token[:2].lower() in ("0x", "0o", "0b") else int(token)
         except ValueError:
             continue
-        if value > INT_MAX:
+        if value > INT_MAX and not (value == INT_MAX + 1 and _negated(text, m.start())):
             line, column = position(m.start())
             raise InputError(
                 f"the integer {token} is outside clingo's range",
