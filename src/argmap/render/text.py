@@ -10,6 +10,7 @@ title) are shown, not obeyed.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -47,7 +48,11 @@ def clean(text: object) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def wrap(text: str, indent: str, hang: int = 0) -> str:
+    """`text` filled to WIDTH columns after `indent` (later lines `hang` further in).  Remembered:
+    a batch shows the same reasons and quotes for proposal after proposal, and textwrap was most
+    of the time `check` spent rendering them."""
     return textwrap.fill(
         text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + " " * hang, break_on_hyphens=False
     )
