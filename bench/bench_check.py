@@ -18,8 +18,19 @@ It checks that argmap and naive give identical verdicts on the sample, prints
 per-proposal microseconds and the ratios, and the peak memory (tracemalloc)
 of argmap's loop when results are discarded, to show it does not grow with N.
 
-Run:  python bench/bench_check.py            (about a minute)
-      python bench/bench_check.py --sizes 100 1000 --naive-sample 200
+Then, end to end (:func:`end_to_end`): the same kind of random proposals
+written as YAML files (with a title, a source and notes, about the size of the
+example proposals), and `argmap check` run as a real process on a folder of
+--files of them and on a tenth as many; the marginal cost of a file is the
+difference in the process's CPU time over the difference in files, so start-up
+and grounding cancel out.  It is set against the floor: reading each file and
+loading it with libyaml (``yaml.load`` with CSafeLoader), plus the bare solve
+of its proposal (as above), both timed in this process.  CPU time, not wall
+time, so that other work on a shared machine counts less.
+
+Run:  python bench/bench_check.py            (a minute or two)
+      python bench/bench_check.py --sizes 100 1000 --naive-sample 200 --files 2000
+      python bench/bench_check.py --sizes --files 2000     (end to end only)
 """
 
 from __future__ import annotations
@@ -99,9 +110,10 @@ def argmap_summary(engine: Engine, proposal: Proposal) -> Summary:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
     parser.add_argument("--naive-sample", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--files", type=int, default=2000, help="proposal files for the end-to-end run (0: none)")
     args = parser.parse_args()
 
     kb = KnowledgeBase.shipped()
@@ -150,6 +162,107 @@ def main() -> None:
         )
         if not same:
             raise SystemExit("verdicts differ between argmap and the naive approach")
+    if args.files:
+        end_to_end(kb, args.files, args.seed)
+
+
+# ---------------------------------------------------------------- end to end: files in, text out
+#: The `argmap` console script, as installed.
+ENTRY = "import sys; sys.argv[0] = 'argmap'; from argmap.cli import entry; entry()"
+#: A paragraph of filler, so that each file is about the size of an example proposal.
+PROSE = (
+    "A package assembled at random from the vocabulary, to measure reading and judging; its "
+    "components say nothing about any real negotiation, and its notes only give the file the "
+    "length of a hand-written proposal, with a source line and a few sentences of commentary."
+)
+#: Words YAML 1.1 reads as something other than text when unquoted.
+_YAML_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "none"}
+
+
+def proposal_yaml(p: Proposal, flags: set[str]) -> str:
+    """`p` as a proposal file: flow lists for components with several values, flags as booleans."""
+    lines = [f"title: {p.title}", f"source: >-\n  {PROSE}", f"notes: >-\n  {PROSE} {PROSE}"]
+    values: dict[str, list[str]] = {}
+    for key, value in p.settings:
+        values.setdefault(key, []).append(value)
+    for key, vs in values.items():
+        words = [v if key in flags or v not in _YAML_WORDS else f"'{v}'" for v in vs]
+        lines.append(f"{key}: {words[0]}" if len(words) == 1 else f"{key}: [{', '.join(words)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _check_cpu(folder: str, fmt: str) -> float:
+    """CPU seconds (user and system) of one `argmap check` process over `folder`, output discarded."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, "check", "--exit-zero", "--format", fmt, folder],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=os.path.dirname(folder),
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"argmap check failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def end_to_end(kb: KnowledgeBase, n: int, seed: int) -> None:
+    """The marginal CPU cost of a file in `argmap check` (a real process) against libyaml load + bare solve."""
+    import os
+    import shutil
+    import tempfile
+
+    import yaml
+
+    engine = Engine(kb)
+    flags = {c.key for c in engine.vocabulary.components.values() if c.arity == "flag"}
+    proposals = list(random_proposals(engine, n, seed + 1))
+    small = max(1, n // 10)
+    work = tempfile.mkdtemp(prefix="argmap-bench-")
+    try:
+        big_dir, small_dir = os.path.join(work, "all"), os.path.join(work, "tenth")
+        os.mkdir(big_dir)
+        os.mkdir(small_dir)
+        paths = []
+        for i, p in enumerate(proposals):
+            path = os.path.join(big_dir, f"p{i:06d}.yaml")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(proposal_yaml(p, flags))
+            paths.append(path)
+            if i < small:
+                shutil.copy(path, small_dir)
+        size = sum(os.path.getsize(p) for p in paths) / n
+        # the floor: libyaml load of each file (read included), and the bare solve of its proposal
+        t = time.process_time()
+        for path in paths:
+            with open(path, encoding="utf-8") as handle:
+                yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+        load_us = (time.process_time() - t) / n * 1e6
+        assumptions = [engine.assumptions(p) for p in proposals]
+        ctl = engine._ctl
+        ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
+        ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+        engine._config = None
+        t = time.process_time()
+        for a in assumptions:
+            ctl.solve(assumptions=a, on_model=lambda m: m.symbols(shown=True))
+        bare_us = (time.process_time() - t) / n * 1e6
+        floor = load_us + bare_us
+        print()
+        print(f"end to end: argmap check on {n:,} and {small:,} random proposal files ({size:,.0f} bytes each)")
+        print(f"  floor: libyaml load {load_us:.0f} µs + bare solve {bare_us:.0f} µs = {floor:.0f} µs a file")
+        print(f"  {'format':>8} {'check µs/file':>14} {'check/floor':>12}")
+        for fmt in ("text", "jsonl"):
+            marginal = (_check_cpu(big_dir, fmt) - _check_cpu(small_dir, fmt)) / (n - small) * 1e6
+            print(f"  {fmt:>8} {marginal:>14.0f} {marginal / floor:>11.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
