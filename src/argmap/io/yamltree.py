@@ -222,6 +222,9 @@ class _Reader:
                 if wants_key:
                     self._key(parent, event, line, column)  # type: ignore[arg-type]
                     continue
+                count += 1  # values are counted as they start (a key is not a value)
+                if count > MAX_NODES:
+                    raise self.fatal(f"more than {MAX_NODES} values in one file", event)
                 key = None if parent is None or parent[4] is _SKIP else parent[4]
                 node = Node(
                     self._scalar(event, key, line, column),
@@ -237,6 +240,9 @@ class _Reader:
                 if len(stack) > MAX_DEPTH:
                     raise self.fatal(f"nested deeper than {MAX_DEPTH} levels", event)
                 mark = event.start_mark
+                count += 1
+                if count > MAX_NODES:
+                    raise self.fatal(f"more than {MAX_NODES} values in one file", event)
                 inherited = None if parent is None or parent[4] in (_WANT_KEY, _SKIP) else parent[4]
                 if event.__class__ is yaml.MappingStartEvent:
                     stack.append([{}, {}, mark.line + 1, mark.column + 1, _WANT_KEY, wants_key])
@@ -258,11 +264,6 @@ class _Reader:
                     continue
             else:  # an alias
                 raise self.fatal("anchors and aliases are not supported", event)
-            count += 1
-            if count > MAX_NODES:
-                raise InputError(
-                    f"more than {MAX_NODES} values in one file", path=self.path, line=node.line, column=node.column
-                )
             if parent is None:
                 return node
             if parent[1] is None:
