@@ -163,22 +163,34 @@ def timeout_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _root_options(ctx: click.Context) -> dict[str, Any]:
+    root = ctx.find_root().obj
+    return root if isinstance(root, dict) else {}
+
+
+def _kb_callback(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """--kb after a command name replaces any given before it (`argmap --kb F check` = `argmap check --kb F`)."""
+    return value or tuple(_root_options(ctx).get("kb", ()))
+
+
+def _layer_callback(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Layers given before the command name come first, then the command's own."""
+    return (*_root_options(ctx).get("layers", ()), *value)
+
+
+KB_HELP = "Knowledge-base entry file (repeatable), replacing the project config's or the shipped one."
+LAYER_HELP = "Rule file added on top of the knowledge base (repeatable)."
+
+
 def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--kb (replace the knowledge base), --layer (add rules on top) and --timeout."""
+    """--kb (replace the knowledge base), --layer (add rules on top) and --timeout; each may also be given
+    before the command name (`argmap --kb F check ...`)."""
     func = timeout_option(func)
     func = click.option(
-        "--layer",
-        "layers",
-        multiple=True,
-        type=click.Path(dir_okay=False),
-        help="Rule file added on top of the knowledge base (repeatable).",
+        "--layer", "layers", multiple=True, type=click.Path(dir_okay=False), callback=_layer_callback, help=LAYER_HELP
     )(func)
     return click.option(
-        "--kb",
-        "kb",
-        multiple=True,
-        type=click.Path(dir_okay=False),
-        help="Knowledge-base entry file (repeatable), replacing the project config's or the shipped one.",
+        "--kb", "kb", multiple=True, type=click.Path(dir_okay=False), callback=_kb_callback, help=KB_HELP
     )(func)
 
 
@@ -274,15 +286,17 @@ def _on_sigint(signum: int, frame: object) -> None:
     metavar="SECONDS",
     help="Bound each solve, and the grounding of rule files that are not argmap's own (default 60 s for those).",
 )
+@click.option("--kb", "kb", multiple=True, type=click.Path(dir_okay=False), help=KB_HELP)
+@click.option("--layer", "layers", multiple=True, type=click.Path(dir_okay=False), help=LAYER_HELP)
 @click.pass_context
-def main(ctx: click.Context, timeout: float | None) -> None:
+def main(ctx: click.Context, timeout: float | None, kb: tuple[str, ...], layers: tuple[str, ...]) -> None:
     """argmap: check proposals against an argument encoded in ASP.
 
     The claims of a source text are clingo rules, each tied to its verbatim
     quote; proposals are YAML files; clingo derives the verdicts the knowledge
     base declares for each proposal, and why.
     """
-    ctx.obj = {"timeout": timeout}
+    ctx.obj = {"timeout": timeout, "kb": kb, "layers": layers}
     signal.signal(signal.SIGTERM, _on_sigterm)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _on_sigint)
