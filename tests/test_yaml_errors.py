@@ -142,3 +142,32 @@ def test_a_scenario_naming_a_proposal_file_reports_all_of_its_errors(tmp_path: P
     result = run("test", scenario)
     assert result.exit_code == 2, result.output
     assert located(result.stderr) == [f"{proposal}:5:31:", f"{proposal}:6:1:", f"{proposal}:7:7:"]
+
+
+def test_each_phase_and_each_of_its_parts_is_checked_on_its_own(tmp_path: Path, app: argmap.Argmap) -> None:
+    """A bad timing does not hide a bad value in the same phase, nor a bad phase the next one."""
+    path = tmp_path / "phases.yaml"
+    path.write_text(
+        "title: t\n"
+        "source: s\n"
+        "phases:\n"
+        "  - name: a\n"
+        "    timing: {after_ceasefire: 1:30}\n"  # 5: base 60
+        "    set: {nato_path: membr}\n"  # 6: not a value
+        "  - name: b\n"
+        "    timing: at_ceasefire\n"
+        "    set: {colour: red, lead: us, lead: nato}\n"  # 9: unknown component, then a duplicate
+        "    remove: [neutrality=sometimes]\n",  # 10: not a value
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_proposal(str(path), app.vocabulary)
+    found = [(e.line, e.key) for e in info.value.errors()]
+    assert found == [
+        (5, "after_ceasefire"),
+        (6, "nato_path"),
+        (9, "phases[2].set.colour"),
+        (9, "lead"),
+        (10, "phases[2].remove"),
+    ]
+    assert "duplicate key" in info.value.errors()[3].message

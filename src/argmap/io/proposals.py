@@ -262,52 +262,87 @@ class _Validator:
         out: list[Phase] = []
         last = (-1, -1)
         names: set[str] = set()
+        errors: list[InputError] = []
         for i, item in enumerate(node.value, 1):
-            where = f"phases[{i}]"
-            if item.kind != "mapping":
-                raise self.error("a phase must be a mapping", item, key=where)
-            for key, (line, col) in (item.keys or {}).items():
-                if key not in PHASE_KEYS:
-                    raise InputError(
-                        "unknown key in a phase",
-                        path=self.path,
-                        line=line,
-                        column=col,
-                        key=f"{where}.{key}",
-                        expected=one_of(PHASE_KEYS),
-                        suggestion=closest(key, PHASE_KEYS),
-                    )
-            fields: dict[str, Node] = item.value
-            name_node = fields.get("name")
-            if name_node is None or name_node.kind != "scalar" or not isinstance(name_node.value, str):
-                raise self.error(
-                    "missing or not text", name_node or item, key=f"{where}.name", expected="name: what this phase does"
+            try:  # each phase is checked, as each key is: a bad phase is reported and the next one read
+                phase, last = self.phase(item, f"phases[{i}]", current, last, names)
+            except InputError as exc:
+                errors.extend(exc.errors())
+                continue
+            current = set(phase.settings)
+            out.append(phase)
+        if errors:
+            first, *rest = errors
+            first.more = tuple(rest)
+            raise first
+        return tuple(out)
+
+    def phase(
+        self, item: Node, where: str, current: set[Setting], last: tuple[int, int], names: set[str]
+    ) -> tuple[Phase, tuple[int, int]]:
+        """One phase: its changes applied to the settings before it (`current`), after a phase
+        at `last` (rank, offset); its name is added to `names`."""
+        if item.kind != "mapping":
+            raise self.error("a phase must be a mapping", item, key=where)
+        for key, (line, col) in (item.keys or {}).items():
+            if key not in PHASE_KEYS:
+                raise InputError(
+                    "unknown key in a phase",
+                    path=self.path,
+                    line=line,
+                    column=col,
+                    key=f"{where}.{key}",
+                    expected=one_of(PHASE_KEYS),
+                    suggestion=closest(key, PHASE_KEYS),
                 )
-            if name_node.value in names:
-                raise self.error(f"two phases are named '{name_node.value}'", name_node, key=f"{where}.name")
-            names.add(name_node.value)
+        fields: dict[str, Node] = item.value
+        name_node = fields.get("name")
+        if name_node is None or name_node.kind != "scalar" or not isinstance(name_node.value, str):
+            raise self.error(
+                "missing or not text", name_node or item, key=f"{where}.name", expected="name: what this phase does"
+            )
+        if name_node.value in names:
+            raise self.error(f"two phases are named '{name_node.value}'", name_node, key=f"{where}.name")
+        names.add(name_node.value)
+        errors: list[InputError] = []  # the timing and each change are checked on their own
+        timing, offset = "", 0
+        try:
             timing, offset = self.timing(fields.get("timing"), item, where)
-            order = (self.voc.timings[timing].rank, offset)
-            if order < last:
-                raise self.error(
+        except InputError as exc:
+            errors.extend(exc.errors())
+        order = (self.voc.timings[timing].rank, offset) if timing else last
+        if order < last:
+            errors.append(
+                self.error(
                     "phases must be in time order",
                     fields["timing"],
                     key=f"{where}.timing",
                     expected=", then ".join(t.name for t in sorted(self.voc.timings.values(), key=lambda t: t.rank)),
                 )
-            last = order
-            for op in ("set", "add"):
-                if op in fields:
-                    for key, values in self.assignments(fields[op], f"{where}.{op}"):
-                        comp = self.components[key]
-                        if op == "set" or comp.arity != "many":
-                            current = {(k, val) for k, val in current if k != key}
-                        current |= {(key, val) for val in values}
-            if "remove" in fields:
+            )
+        for op in ("set", "add"):
+            if op in fields:
+                try:
+                    changes = self.assignments(fields[op], f"{where}.{op}")
+                except InputError as exc:
+                    errors.extend(exc.errors())
+                    continue
+                for key, values in changes:
+                    comp = self.components[key]
+                    if op == "set" or comp.arity != "many":
+                        current = {(k, val) for k, val in current if k != key}
+                    current |= {(key, val) for val in values}
+        if "remove" in fields:
+            try:
                 for key, value in self.removals(fields["remove"], f"{where}.remove"):
                     current = {(k, val) for k, val in current if not (k == key and value in (None, val))}
-            out.append(Phase(name_node.value, timing, offset, tuple(sorted(current))))
-        return tuple(out)
+            except InputError as exc:
+                errors.extend(exc.errors())
+        if errors:
+            first, *rest = errors
+            first.more = tuple(rest)
+            raise first
+        return Phase(name_node.value, timing, offset, tuple(sorted(current))), order
 
     def timing(self, node: Node | None, parent: Node, where: str) -> tuple[str, int]:
         timings = self.voc.timings
