@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx still wor
     from starlette.testclient import TestClient
 
 from argmap import Argmap, InputError
+from argmap.analysis import argument_map
 from argmap.io.config import Config
 from argmap.serve import app as serve_app
 from argmap.serve.app import CSP, create_app
@@ -387,6 +389,22 @@ def test_map_is_focused_on_one_verdict(client: TestClient) -> None:
     claims = [n for n in focused["nodes"] if n["kind"] == "claim"]
     assert claims and all(n["quote"] for n in claims)
     assert_error(post(client, "/api/map", {"proposal": m, "focus": "credibel"}), 422, "did you mean 'credible'")
+
+
+def test_the_maps_static_part_is_built_once_and_each_map_marked_for_its_proposal(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(argument_map, "_BUILT", weakref.WeakKeyDictionary())  # nothing built yet
+    builds: list[int] = []
+    build = argument_map._Builder.build
+    monkeypatch.setattr(argument_map._Builder, "build", lambda self: builds.append(1) or build(self))
+    first = post(client, "/api/map", {"proposal": mapping(client)}).json()
+    other = post(client, "/api/map", {"proposal": mapping(client, "guaranteed_guarantees.yaml")}).json()
+    again = post(client, "/api/map", {"proposal": mapping(client)}).json()
+    assert len(builds) == 1
+    assert again == first
+    assert [n["id"] for n in other["nodes"]] == [n["id"] for n in first["nodes"]]  # one static map
+    assert [n["holds"] for n in other["nodes"]] != [n["holds"] for n in first["nodes"]]  # marked for each
 
 
 def test_report_is_the_html_report(client: TestClient) -> None:

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -93,6 +94,8 @@ _ENGLISH = frozenset({"A", "I"})
 
 _Via = tuple[int, int, int]  # (rule index, sign, slot): one body literal of one rule
 _Firings = dict[clingo.Symbol, list[tuple[int, tuple[clingo.Symbol, ...]]]]
+#: Each engine's static map and the builder that marks it, kept while the engine lives.
+_BUILT: weakref.WeakKeyDictionary[Engine, tuple[_Builder, ArgumentMap]] = weakref.WeakKeyDictionary()
 
 
 def argument_map(
@@ -211,11 +214,20 @@ def _distances(seeds: dict[str, int], edges: Sequence[MapEdge], depth: int | Non
 
 
 class Mapper:
-    """The static map of one engine's knowledge base, built once, and marked for any judgement of it."""
+    """The static map of one engine's knowledge base, built once, and marked for any judgement of it.
+
+    The static map depends on the engine's ground program alone, so it is built once per engine
+    (per grounded knowledge base, as :func:`argmap.engine.cache.engine_for` shares them) and kept
+    as long as the engine lives: every later ``Mapper`` of that engine reuses it, and only the
+    marking is computed per judgement.  Like the engine, a Mapper is not thread-safe.
+    """
 
     def __init__(self, engine: Engine) -> None:
-        self._builder = _Builder(engine)
-        self.static = self._builder.build()
+        built = _BUILT.get(engine)
+        if built is None:
+            builder = _Builder(engine)
+            built = _BUILT[engine] = (builder, builder.build())
+        self._builder, self.static = built
 
     def mark(self, judgement: Judgement) -> ArgumentMap:
         """The map marked with what holds and fired in a traced judgement (:func:`~argmap.engine.judge.judge`)."""
