@@ -464,6 +464,43 @@ def test_a_taken_port_and_another_host_are_reported() -> None:
     assert f"--port: cannot listen on 0.0.0.0:{port}" in result.stderr
 
 
+def test_connections_to_the_bound_socket_send_without_delay() -> None:
+    """asyncio (under uvicorn) sets TCP_NODELAY on connections of a socket that says it is TCP; without it,
+    an answer written in two parts waits for the client's delayed acknowledgement."""
+    import asyncio
+
+    from argmap.serve.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    assert sock.proto == socket.IPPROTO_TCP
+    seen: list[int] = []
+
+    class Note(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            conn = transport.get_extra_info("socket")
+            seen.append(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def connect() -> None:
+        server = await asyncio.get_running_loop().create_server(Note, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+            for _ in range(600):
+                if seen:
+                    break
+                await asyncio.sleep(0.1)
+            writer.close()
+
+    asyncio.run(connect())
+    assert seen and seen[0] != 0
+
+
+def test_answers_say_how_long_the_question_took_on_the_server(client: TestClient) -> None:
+    answer = post(client, "/api/check", {"proposal": mapping(client)})
+    timing = dict(part.strip().split(";dur=") for part in answer.headers["server-timing"].split(","))
+    assert set(timing) == {"queue", "solve"} and all(float(v) >= 0 for v in timing.values())
+
+
 def test_serve_answers_at_once_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     """The real command on a free port: questions from several threads at once all answered alike; SIGINT
     stops it with exit 0."""

@@ -34,8 +34,10 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise InputError(f"cannot resolve host '{host}': {exc.strerror}", key="--host") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    # The protocol must be given (IPPROTO_TCP, not 0): asyncio sets TCP_NODELAY only on connections of a
+    # socket that says it is TCP, and without it each answer waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
