@@ -283,6 +283,40 @@ def test_edit_flip_repair_share_download(
     assert console_errors(d) == []
 
 
+def test_an_open_aspect_shows_which_completions_give_which_verdict(server: str, browser: WebDriver) -> None:
+    d = browser
+    d.get(server)
+    Select(
+        wait_for(
+            d,
+            lambda d: (
+                d.find_element(By.CSS_SELECTOR, f"#proposal-file option[value='{EXAMPLE}']")
+                and d.find_element(By.ID, "proposal-file")
+            ),
+            "no proposal list",
+        )
+    ).select_by_value(EXAMPLE)
+    d.find_element(By.ID, "load-file").click()
+    original = api(server, f"api/proposals/{EXAMPLE}")["proposal"]
+    judged(d, original["title"])
+    opened = {k: v for k, v in original.items() if k != "us_role"}
+    expected = api(server, "api/check", {"proposal": {**opened, "open": ["us_role"]}})["completions"]
+    assert expected, "leaving us_role open should make some verdict depend on it"
+    for current in original.get("us_role", []):
+        d.find_element(By.ID, f"comp-us_role-{current}").send_keys(Keys.SPACE)
+    d.find_element(By.ID, "comp-us_role-open").send_keys(Keys.SPACE)
+
+    def rows(d: WebDriver) -> list[tuple[str, str, str]]:
+        found = d.find_elements(By.CSS_SELECTOR, "#verdict-body table.completions tbody tr")
+        return [(r.get_attribute("data-verdict"), r.get_attribute("data-value"), r.text) for r in found]
+
+    wait_for(d, lambda d: len(rows(d)) == len(expected), "no completions table")
+    for (verdict, value_, text), item in zip(rows(d), expected, strict=True):
+        assert (verdict, value_) == (item["verdict"], item["value"])
+        assert item["text"] in text and f"{item['count']} of {item['total']}" in text
+    assert console_errors(d) == []
+
+
 def test_bad_input_is_shown_beside_its_field(server: str, browser: WebDriver) -> None:
     d = browser
     d.get(server)
