@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import argmap.engine.guard as guard
 from argmap.engine.guard import probe
 from argmap.engine.kbspec import KnowledgeBase
 from argmap.model.errors import InputError
@@ -23,6 +26,14 @@ pigeon(1..13). hole(1..12).
 1 { sits(P, H) : hole(H) } 1 :- pigeon(P).
 :- sits(P1, H), sits(P2, H), P1 < P2.
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_probes() -> Iterator[None]:
+    """Each test here starts a probe's child: no probe that passed in an earlier test is remembered."""
+    guard.forget_passed()
+    yield
+    guard.forget_passed()
 
 
 def test_probe_accepts_the_real_knowledge_base() -> None:
@@ -182,3 +193,74 @@ def test_timeout_reaches_the_solves_of_lint(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "one.yaml:1: AM011 --timeout: solving did not finish within 2 s" in done.stdout + done.stderr
+
+
+# ---------------------------------------------------------------- a process remembers the probes that passed
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The files of each probe that started a child, in order (the probe itself runs as always)."""
+    started: list[tuple[str, ...]] = []
+    real = guard._run_probe
+
+    def counting(kb: KnowledgeBase, **kwargs: object) -> bool:
+        started.append(kb.files)
+        return real(kb, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(guard, "_run_probe", counting)
+    return started
+
+
+def test_a_passed_probe_is_not_run_again_for_the_same_text(tmp_path: Path, children: list[tuple[str, ...]]) -> None:
+    """The same text under the same settings is probed once a process, wherever the file lies."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "kb.lp", tmp_path / "b" / "kb.lp"
+    for path in (first, second):
+        path.write_text("item(1..3).\nkept(X) :- item(X).\n", encoding="utf-8")
+    probe(KnowledgeBase((str(first),)), timeout=5)
+    probe(KnowledgeBase((str(first),)), timeout=5)
+    probe(KnowledgeBase((str(second),)), timeout=5)
+    assert len(children) == 1
+
+
+def test_a_changed_byte_is_probed_again_whatever_its_size_and_time(
+    tmp_path: Path, children: list[tuple[str, ...]]
+) -> None:
+    """A rule file that changed is probed again, even with its old size and modification time;
+    so is one whose included file changed."""
+    entry, part = tmp_path / "main.lp", tmp_path / "part.lp"
+    entry.write_text('#include "part.lp".\nkept(X) :- item(X).\n', encoding="utf-8")
+    part.write_text("item(1..3).\n", encoding="utf-8")
+    kb = KnowledgeBase((str(entry),))
+    probe(kb, timeout=5)
+    stat = part.stat()
+    part.write_text("item(1..9).\n", encoding="utf-8")  # the same size
+    os.utime(part, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    probe(kb, timeout=5)
+    assert len(children) == 2
+    part.write_text("n(0).\nn(X+1) :- n(X).\n", encoding="utf-8")
+    with pytest.raises(InputError, match="grounding did not finish within 1 s"):
+        probe(kb, timeout=1)
+    assert len(children) == 3
+
+
+def test_a_failed_probe_is_never_remembered(tmp_path: Path, children: list[tuple[str, ...]]) -> None:
+    bad = tmp_path / "bad.lp"
+    bad.write_text("n(0).\nn(X+1) :- n(X).\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError, match="grounding did not finish within 1 s"):
+            probe(KnowledgeBase((str(bad),)), timeout=1)
+    assert len(children) == 2
+
+
+def test_other_settings_are_probed_again(tmp_path: Path, children: list[tuple[str, ...]]) -> None:
+    """A passed probe answers only for its own timeout, tracing and mode."""
+    path = tmp_path / "kb.lp"
+    path.write_text("item(1..3).\n", encoding="utf-8")
+    kb = KnowledgeBase((str(path),))
+    probe(kb, timeout=5)
+    probe(kb, timeout=6)
+    probe(kb, timeout=5, trace=True)
+    probe(kb, timeout=5, mode="repair")
+    probe(kb, timeout=5)
+    assert len(children) == 4

@@ -29,10 +29,18 @@ file makes the probe run longer than the timeout plus a fixed overhead, and
 the probe never blames a rule of argmap's own for the time its start-up took.
 
 Only when the child finishes does the engine ground the program itself.
+
+A process remembers the probes that passed (:func:`passed_key`): the same
+program, as the child would build it, with the same settings and limits, is
+not probed again.  The key is built from the text of every file read (a
+SHA-256 of each), never from names or modification times, so a file that
+changed in any byte is probed again; a probe that failed, or could not start,
+is never remembered.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -40,10 +48,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import clingo
 
+from ..asp.source import SourceFile
 from ..model.errors import InputError
 from .kbspec import KnowledgeBase
 
@@ -60,6 +70,11 @@ LOAD_SECONDS = 30.0
 LOAD_WALL_SECONDS = 300.0
 #: How often the parent looks at the child's progress.
 _POLL = 0.02
+#: How many passed probes a process remembers (the least recently used go first).
+PASSED_LIMIT = 256
+
+_PASSED: OrderedDict[str, None] = OrderedDict()
+_PASSED_LOCK = threading.Lock()
 
 
 def probe(
@@ -78,8 +93,73 @@ def probe(
             within `timeout` seconds, or ran out of memory, naming the file,
             line and text of the rule that was being ground.
     """
-    kb.sources()  # an unreadable or refused file is reported at once, without starting a child
+    sources = kb.sources()  # an unreadable or refused file is reported at once, without starting a child
     seconds = timeout or GROUND_SECONDS
+    key = passed_key(sources, seconds=seconds, trace=trace, mode=mode, facts=facts, memory_mb=memory_mb)
+    with _PASSED_LOCK:
+        if key in _PASSED:
+            _PASSED.move_to_end(key)
+            return
+    if not _run_probe(kb, seconds=seconds, trace=trace, mode=mode, facts=facts, memory_mb=memory_mb):
+        return  # no verdict on the rules: not remembered
+    with _PASSED_LOCK:
+        _PASSED[key] = None
+        while len(_PASSED) > PASSED_LIMIT:
+            _PASSED.popitem(last=False)
+
+
+def passed_key(
+    sources: Sequence[SourceFile],
+    *,
+    seconds: float,
+    trace: bool = False,
+    mode: str = "judge",
+    facts: Sequence[clingo.Symbol] = (),
+    memory_mb: int = MEMORY_MB,
+) -> str:
+    """What decides a probe's outcome, as a hex SHA-256: for each file read (`sources`, in order, then
+    argmap's prelude and the mode's support program) a digest of its text, whether it is argmap's
+    own (which clock its grounding counts against) and the name messages show; the settings; the
+    limits (`seconds`, `memory_mb`, the overheads, and the memory and CPU limits this process
+    passes on to a child).  Two probes with one key ground the same program under the same limits.
+
+    Raises:
+        InputError: argmap's own support files cannot be read.
+    """
+    import resource
+
+    from .control import MODES, PRELUDE
+    from .kbspec import engine_sources
+
+    support = engine_sources((*PRELUDE, MODES[mode]) if mode in MODES else PRELUDE)
+    trusted = _trusted_files(support)
+    digest = hashlib.sha256()
+    parts: list[object] = [
+        [trace, mode, [str(f) for f in facts], float(seconds), memory_mb],
+        [START_SECONDS, LOAD_SECONDS, LOAD_WALL_SECONDS],
+        [list(resource.getrlimit(which)) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU)],
+    ]
+    for src in (*sources, *support):
+        own = src.path in trusted or os.path.realpath(src.path) in trusted
+        parts.append([own, src.shown, hashlib.sha256(src.text.encode("utf-8", "surrogatepass")).hexdigest()])
+    digest.update(json.dumps(parts).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def forget_passed() -> None:
+    """Forget every passed probe (the next probe of any program runs its child again)."""
+    with _PASSED_LOCK:
+        _PASSED.clear()
+
+
+def _run_probe(
+    kb: KnowledgeBase, *, seconds: float, trace: bool, mode: str, facts: Sequence[clingo.Symbol], memory_mb: int
+) -> bool:
+    """Run the child for one probe (see :func:`probe`): True if it finished, False if it could not start.
+
+    Raises:
+        InputError: as :func:`probe`.
+    """
     spec = {
         "files": [os.path.abspath(f) for f in kb.files],
         "layers": [os.path.abspath(f) for f in kb.layers],
@@ -128,7 +208,7 @@ def probe(
         while child.poll() is None:
             clock = _Clocks(events, time.monotonic(), _cpu_seconds(child.pid))
             if clock.started is None and time.monotonic() - begin > START_SECONDS:
-                return  # the child could not even start: let the normal load report what it can
+                return False  # the child could not even start: let the normal load report what it can
             if clock.user > seconds or clock.overhead > LOAD_SECONDS or clock.overhead_wall > LOAD_WALL_SECONDS:
                 child.kill()
                 child.wait()
@@ -142,9 +222,9 @@ def probe(
     reader.join(1)
     seen = {str(event.get("event")): event for _, _, event in events}
     if "done" in seen or child.returncode == 0:
-        return
+        return True
     if "started" not in seen:
-        return  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
+        return False  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
     where = _Clocks(events, time.monotonic(), None).marker
     limit = int(seen["started"].get("memory_mb", memory_mb))  # type: ignore[call-overload]
     if child.returncode == -signal.SIGXCPU:
