@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from argmap.cli import main
+from cli_runner import run as cli_run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "federalist10"
@@ -28,7 +28,7 @@ FOREIGN = re.compile(
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return cli_run(*args, catch_exceptions=False)
 
 
 def clean(result: Result) -> str:
@@ -108,9 +108,7 @@ def test_lint_checks_quotes_against_the_example_source(federalist: Path, tmp_pat
     first = re.search(r'quote\((\w+), "([^"]+)"\)', text)
     assert first is not None
     claims.write_text(text.replace(first.group(2), first.group(2) + " (not in the text)", 1), encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["lint", "--kb", str(copy / "rules" / "main.lp"), "--source", str(copy / "sources" / "federalist-10.txt")]
-    )
+    result = cli_run("lint", "--kb", copy / "rules" / "main.lp", "--source", copy / "sources" / "federalist-10.txt")
     assert result.exit_code == 1
     assert f"AM005 quote of {first.group(1)} is not in the source" in result.output
 

@@ -8,16 +8,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 import argmap
 from argmap.analysis.argument_map import Mapper, narrow
-from argmap.cli import main
 from argmap.engine.judge import judge
 from argmap.model.argument_map import ArgumentMap, verdict_group
 from argmap.model.errors import InputError
 from argmap.model.verdicts import NONE
 from argmap.render import graph as render_graph
+from cli_runner import run as cli_run
 from helpers import ROOT, proposal_paths
 
 FEDERALIST = ROOT / "examples" / "federalist10"
@@ -26,7 +26,7 @@ FORMATS = [f for f in render_graph.FORMATS if f != "svg" or render_graph.dot_pro
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return cli_run(*args)
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from argmap.cli import main
 from argmap.io.files import atomic_write
+from cli_runner import run as cli_run
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -39,7 +38,7 @@ def run(command: str, tmp: Path | None = None) -> tuple[int, str]:
         if flag in args and tmp is not None:
             i = args.index(flag)
             args[i + 1] = str(tmp / Path(args[i + 1]).name)
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    result = cli_run(*args, catch_exceptions=False)
     return result.exit_code, result.output
 
 

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 import argmap
 from argmap.analysis.argument_map import argument_map
-from argmap.cli import main
 from argmap.model.argument_map import ArgumentMap, MapEdge, MapNode
 from argmap.render import graph as render_graph
+from cli_runner import run as cli_run
 from helpers import ROOT
 
 GOLDEN_PROPOSAL = "european_reassurance_force"
@@ -55,7 +55,7 @@ def hand_made(group: str, title: str) -> ArgumentMap:
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
+    return cli_run(*args, env=env)
 
 
 # ---------------------------------------------------------------- golden files
