@@ -16,6 +16,13 @@ SST, STG and ID on the same frameworks, each as a whole process, start-up includ
   (https://www.dbai.tuwien.ac.at/research/argumentation/aspartix/dung.html), with
   its subfolders co/, gr/, pr/, st/, sst/, stg/ and id/.  Its DC and DS under ID
   need clingo 4.4; here they are its SE pipeline followed by a membership test.
+  The ICCMA 2019 release of ASPARTIX-V (the competition's solver archive) has
+  the same encodings in one folder: encodings/{complete,grounded,preferred,
+  sakama-rienstra,stable,heuristic_semi,heuristic_stage,labBased_comp,
+  ideal-fixed-point}.lp, and each range's stable.lp under scripts/semi/ and
+  scripts/stage/; put them in the subfolders above (its SE under SST and STG
+  runs heuristic_semi.lp and heuristic_stage.lp, so those serve as
+  sst/semi_some_extension.lp and stg/stage_some_extension.lp).
 - pygarg: the SAT-based engine (``pip install -e '.[bench]'``), ``python -m pygarg``;
   it has no stage semantics.
 
