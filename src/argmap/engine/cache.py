@@ -5,7 +5,9 @@ base many times; grounding it again each time is the slow part.  An engine is
 kept here by what makes it (the knowledge base's files, tracing, mode, extra
 facts) and reused while none of the files it read has changed (their size and
 modification time are compared).  A knowledge base that is not argmap's own is
-probed (:mod:`argmap.engine.guard`) before its first grounding only.
+probed (:mod:`argmap.engine.guard`) before its first grounding only; a probe
+that passed for the same texts and settings is not run again
+(:func:`argmap.engine.guard.probe`).
 
 Engines are not thread-safe: callers that share one across threads serialise
 their use of it (the web server does).
