@@ -448,14 +448,14 @@ def reported(v: argmap.Verdict) -> tuple[list[tuple[str, str]], list[str]]:
         holding += [(atom, how) for atom, how in atoms if how != "none"]
         missing += [atom for atom, how in atoms if how == "none"]
     for r in v.reasons:
-        args = [_term(r.verdict), _term(r.effect), _term(r.basis), string(r.text)]
+        args = [_term(r.verdict), _term(r.effect), _term(r.basis), string(r.template or r.text)]
         holding.append((str(fn("reason", args)), r.holds))
     for c in v.conflicts:
-        holding.append((str(fn("conflict", [_term(c.id), _term(c.basis), string(c.text)])), c.holds))
+        holding.append((str(fn("conflict", [_term(c.id), _term(c.basis), string(c.template or c.text)])), c.holds))
         holding += [(f"involves({c.id},{k},{val})", c.holds) for k, val in c.components]
     for name, findings in (("warning", v.warnings), ("note", v.notes)):
         for w in findings:
-            holding.append((str(fn(name, [_term(w.id), _term(w.basis), string(w.text)])), w.holds))
+            holding.append((str(fn(name, [_term(w.id), _term(w.basis), string(w.template or w.text)])), w.holds))
     return holding, missing
 
 
@@ -685,3 +685,21 @@ def test_explain_of_an_open_proposal_gives_check_s_completion_groups(app: argmap
     assert plain.completions == () and "Which completions" not in explanation_text(plain, app.vocabulary)
     result = run("explain", path)
     assert result.exit_code == 0 and "Which completions give which verdict:" in result.stdout
+
+
+def test_a_dated_text_is_explained_as_check_prints_it(app: argmap.Argmap) -> None:
+    """A warning whose text says {as_of|...}: check fills in the date; explain --why takes the atom with
+    the text as check printed it (or as the knowledge base wrote it) and words it the same way."""
+    from argmap.model.proposal import World
+
+    p = app.load(str(ROOT / "proposals" / "guaranteed_guarantees.yaml"))
+    world = World(as_of=20240200)
+    [warning] = [w for w in app.check(p, world=world).warnings if w.template]
+    assert "{as_of|" in warning.template and "{as_of|" not in warning.text and "as of February 2024" in warning.text
+    raw = str(clingo.Function("warning", [_term(warning.id), _term(warning.basis), clingo.String(warning.template)]))
+    shown = str(clingo.Function("warning", [_term(warning.id), _term(warning.basis), clingo.String(warning.text)]))
+    for asked in (raw, shown):
+        [item] = app.explain(p, why=asked, world=world).items
+        assert item.node.holds and item.node.atom == raw
+    [undated] = [w for w in app.check(p).warnings if w.id == warning.id]  # the knowledge base's own words
+    assert undated.template == warning.template and "as of" not in undated.text and "{" not in undated.text

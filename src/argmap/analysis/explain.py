@@ -37,6 +37,7 @@ from ..model.errors import InputError, closest
 from ..model.explanation import Explanation, Item, Node
 from ..model.proposal import BASELINE, Proposal, World, in_words
 from ..model.verdicts import Completions, VerdictSpec
+from ..model.when import as_of_phrase, fill_as_of
 
 #: How deep a tree may go before it is cut (with a note).
 MAX_DEPTH = 12
@@ -57,6 +58,8 @@ class Explainer:
         self.answer = answer
         #: For an open proposal: its completion groups (set by :func:`explainer` from the judgement).
         self.completions: tuple[Completions, ...] = ()
+        #: What ``{as_of|...}`` in a text reads for this judgement (set by :func:`explainer`), as in check.
+        self.as_of: str | None = None
         self.claims = engine.vocabulary.claims
         self.labels = engine.vocabulary.labels
         self.atoms = answer.atoms
@@ -75,6 +78,21 @@ class Explainer:
         }
         #: What the current question has already taken apart: (canonical atom, holds).
         self._seen: set[tuple[str, bool]] | None = None
+
+    def as_shown(self, sym: clingo.Symbol) -> clingo.Symbol:
+        """The atom of the answer that `sym` names with its texts as check prints them (a placeholder
+        ``{as_of|...}`` filled in), else `sym` itself."""
+        if sym in self.atoms or sym.type != clingo.SymbolType.Function:
+            return sym
+        for candidate in self.by_sig.get((sym.name, len(sym.arguments)), ()):
+            if [self._shown_argument(a) for a in candidate.arguments] == list(sym.arguments):
+                return candidate
+        return sym
+
+    def _shown_argument(self, arg: clingo.Symbol) -> clingo.Symbol:
+        if arg.type == clingo.SymbolType.String:
+            return clingo.String(fill_as_of(arg.string, self.as_of))
+        return arg
 
     @contextmanager
     def question(self) -> Iterator[None]:
@@ -123,9 +141,10 @@ class Explainer:
                 values[name] = in_words(arg.number)
             else:
                 word = text(arg)
-                values[name] = self.labels.get(
-                    word, word.replace("_", " ") if arg.type != clingo.SymbolType.String else word
-                )
+                if arg.type == clingo.SymbolType.String:
+                    values[name] = fill_as_of(word, self.as_of)
+                else:
+                    values[name] = self.labels.get(word, word.replace("_", " "))
         try:
             return template.format(**values)
         except (KeyError, IndexError):
@@ -601,6 +620,8 @@ def explain(
     sym = parse_atom(why if why is not None else why_not, engine) if (why or why_not) else None
     ex = explainer(engine, proposal, world)
     answer = ex.answer
+    if sym is not None:
+        sym = ex.as_shown(sym)
     items: list[Item] = []
     verdicts = engine.vocabulary.registry.signatures()
     if sym is not None and why is not None:
@@ -637,6 +658,7 @@ def explainer(engine: Engine, proposal: Proposal, world: World = BASELINE) -> Ex
         judgement = judge(engine, proposal, world, trace=True)
         found = Explainer(engine, judgement.answer)
         found.completions = judgement.verdict.completions
+        found.as_of = as_of_phrase(proposal, world, max(engine.vocabulary.snapshots, default=None))
     recent[key] = found  # the most recent last
     while len(recent) > _RECENT_SIZE:
         del recent[next(iter(recent))]

@@ -10,14 +10,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import clingo
 
 from ..model.proposal import BASELINE, Proposal, World
-from ..model.verdicts import ALL, FALSE, TRUE, Completions, Literal, PhaseVerdict, Verdict
+from ..model.verdicts import ALL, FALSE, TRUE, Completions, Conflict, Finding, Literal, PhaseVerdict, Reason, Verdict
 from ..model.when import as_of_phrase, fill_as_of
 from .control import Answer, Engine
 from .decode import decode
+
+_Item = TypeVar("_Item", Reason, Conflict, Finding)
 
 
 @dataclass(frozen=True)
@@ -46,24 +49,29 @@ def judge(engine: Engine, proposal: Proposal, world: World = BASELINE, *, trace:
         return _roadmap(engine, proposal, world, trace)
     assumptions = engine.assumptions(proposal, world)
     answer = engine.solve(assumptions, open_aspects=bool(proposal.open), fired=trace)
-    verdict = _dated(decode(proposal, answer, engine.vocabulary), world)
+    verdict = _dated(decode(proposal, answer, engine.vocabulary), world, max(engine.vocabulary.snapshots, default=None))
     if proposal.open:
         verdict = replace(verdict, completions=completions(engine, assumptions, proposal.open))
     return Judgement(verdict, answer)
 
 
-def _dated(verdict: Verdict, world: World) -> Verdict:
+def _dated(verdict: Verdict, world: World, latest: int | None) -> Verdict:
     """Texts with ``{as_of|...}`` speak of the date the stances were read as of (:mod:`argmap.model.when`)."""
     items = (*verdict.reasons, *verdict.conflicts, *verdict.warnings, *verdict.notes)
     if not any("{as_of|" in item.text for item in items):
         return verdict
-    phrase = as_of_phrase(verdict.proposal, world)
+    phrase = as_of_phrase(verdict.proposal, world, latest)
+
+    def filled(item: _Item) -> _Item:
+        text = fill_as_of(item.text, phrase)
+        return item if text == item.text else replace(item, text=text, template=item.text)
+
     return replace(
         verdict,
-        reasons=tuple(replace(r, text=fill_as_of(r.text, phrase)) for r in verdict.reasons),
-        conflicts=tuple(replace(c, text=fill_as_of(c.text, phrase)) for c in verdict.conflicts),
-        warnings=tuple(replace(w, text=fill_as_of(w.text, phrase)) for w in verdict.warnings),
-        notes=tuple(replace(n, text=fill_as_of(n.text, phrase)) for n in verdict.notes),
+        reasons=tuple(map(filled, verdict.reasons)),
+        conflicts=tuple(map(filled, verdict.conflicts)),
+        warnings=tuple(map(filled, verdict.warnings)),
+        notes=tuple(map(filled, verdict.notes)),
     )
 
 
@@ -178,5 +186,5 @@ def _roadmap(engine: Engine, proposal: Proposal, world: World, trace: bool) -> J
     answer = engine.solve(
         engine.complete([*engine.inputs(final, world), *inputs]), open_aspects=bool(proposal.open), fired=trace
     )
-    head = _dated(decode(proposal, answer, engine.vocabulary), world)
+    head = _dated(decode(proposal, answer, engine.vocabulary), world, max(engine.vocabulary.snapshots, default=None))
     return Judgement(replace(head, phases=tuple(phases)), answer)

@@ -236,6 +236,9 @@ class Reason:
     text: str
     #: ALL when it holds in every completion of an open proposal, SOME otherwise.
     holds: str = ALL
+    #: The text as the knowledge base's atom has it, when `text` filled a placeholder in it
+    #: (``{as_of|...}``, :mod:`argmap.model.when`); None when the two are the same.
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,9 @@ class Conflict:
     text: str
     components: tuple[Setting, ...]
     holds: str = ALL
+    #: The text as the knowledge base's atom has it, when `text` filled a placeholder in it
+    #: (``{as_of|...}``, :mod:`argmap.model.when`); None when the two are the same.
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,9 @@ class Finding:
     basis: str
     text: str
     holds: str = ALL
+    #: The text as the knowledge base's atom has it, when `text` filled a placeholder in it
+    #: (``{as_of|...}``, :mod:`argmap.model.when`); None when the two are the same.
+    template: str | None = None
 
 
 #: One condition on a completion: (component, value, present).  For a one-valued

@@ -17,12 +17,23 @@ from .proposal import Proposal, World, in_words
 _AS_OF = re.compile(r"\{as_of\|([^{}]*)\}")
 
 
-def as_of_phrase(proposal: Proposal, world: World) -> str | None:
+def as_of_phrase(proposal: Proposal, world: World, latest: int | None = None) -> str | None:
     """The words a dated judgement puts for ``{as_of|...}``: "as of February 2024" (every actor), with
-    "for ACTOR as of DATE" for each actor read at its own date; None when nothing is dated."""
+    "for ACTOR as of DATE" for each actor read at its own date; None when nothing is dated.
+
+    Dates are YYYYMMDD (00 for an unknown month or day).  With `latest`, the date of the knowledge
+    base's last stance record, a date on or after it reads the records as last recorded, as an
+    undated judgement does, and so adds no words.
+    """
+
+    def earlier(date: int | None) -> bool:
+        return date is not None and (latest is None or date < latest)
+
     common = world.as_of if world.as_of is not None else proposal.date
-    parts = [f"as of {in_words(common)}"] if common is not None else []
-    parts += [f"for {actor.replace('_', ' ')} as of {in_words(date)}" for actor, date in world.actor_as_of]
+    parts = [f"as of {in_words(common)}"] if earlier(common) else []
+    parts += [
+        f"for {actor.replace('_', ' ')} as of {in_words(date)}" for actor, date in world.actor_as_of if earlier(date)
+    ]
     return ", ".join(parts) or None
 
 
