@@ -1,102 +1,263 @@
 """Reading an answer back into a :class:`~argmap.model.verdicts.Verdict`, through the verdict registry.
 
 Renderers never see clingo symbols: everything leaves here as plain text.
+
+A knowledge base shows the same atoms again and again, and clingo symbols are
+slow to take apart, so each shown atom is read once per registry into what it
+stands for (a verdict's value, a prebuilt :class:`Reason` or :class:`Finding`
+with its sort key, a conflict's arguments) and looked up after that.  The
+objects handed out are frozen, so proposals share them.
 """
 
 from __future__ import annotations
+
+import weakref
+from dataclasses import replace
+from operator import itemgetter
 
 import clingo
 
 from ..asp.terms import text
 from ..model.kb import Vocabulary
-from ..model.proposal import Proposal
-from ..model.verdicts import ALL, FALSE, NONE, SOME, TRUE, Conflict, Finding, Outcome, Reason, Verdict
+from ..model.proposal import Proposal, World
+from ..model.verdicts import (
+    ALL,
+    FALSE,
+    NONE,
+    SOME,
+    TRUE,
+    Conflict,
+    Finding,
+    Outcome,
+    Reason,
+    Registry,
+    Verdict,
+    VerdictSpec,
+)
+from ..model.when import PLACEHOLDER, as_of_phrase, fill_as_of
 from .control import Answer
 
-#: Shown atoms as plain Python (name, argument texts): clingo symbols are slow to
-#: take apart, and a knowledge base shows the same atoms again and again.
-_PLAIN: dict[clingo.Symbol, tuple[str, tuple[str, ...]]] = {}
-_PLAIN_LIMIT = 200_000
+# What a shown atom stands for (the first field of an entry).
+_OTHER, _VALUE, _REASON, _WARNING, _NOTE, _CONFLICT, _INVOLVES = range(7)
 
-Index = dict[tuple[str, int], list[tuple[tuple[str, ...], str]]]
+#: The most atoms, and the most outcomes, one registry's cache keeps (a ground program shows finitely many).
+_LIMIT = 200_000
+#: The most filled variants (one per date phrase) kept for one text with ``{as_of|...}``.
+_FILLED_LIMIT = 64
+
+#: Rows (sort key, holds, entry) sort by their key, then ALL before SOME, as the atoms' arguments do.
+_row_order = itemgetter(0, 1)
 
 
-def _plain(sym: clingo.Symbol) -> tuple[str, tuple[str, ...]]:
-    found = _PLAIN.get(sym)
+class _Entry:
+    """One shown atom, read.
+
+    ``kind`` is one of the ``_OTHER`` ... ``_INVOLVES`` constants.  ``key``
+    sorts it among its kind exactly as the atom's arguments (then the reason
+    order) sort it; ``item`` is the Reason or Finding holding in every
+    completion (a conflict's or involves' argument texts, a verdict's value);
+    ``specs`` the registry positions of the verdicts it is a value of;
+    ``dated`` whether its text holds ``{as_of|...}``.
+    """
+
+    __slots__ = ("dated", "filled", "item", "key", "kind", "some", "specs")
+
+    def __init__(self, kind: int, key: object = None, item: object = None, specs: tuple[int, ...] = ()) -> None:
+        self.kind = kind
+        self.key = key
+        self.item = item
+        self.some: object = None
+        self.specs = specs
+        self.dated = isinstance(item, Reason | Finding) and PLACEHOLDER in item.text
+        self.filled: dict[tuple[str, str | None], object] = {}
+
+    def holding(self, holds: str) -> object:
+        """The item with `holds` (ALL or SOME)."""
+        if holds == ALL:
+            return self.item
+        if self.some is None:
+            self.some = replace(self.item, holds=holds)  # type: ignore[type-var]
+        return self.some
+
+
+class _Decoder:
+    """The shown atoms of one registry's knowledge base, read once each."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.specs: tuple[VerdictSpec, ...] = tuple(registry)
+        self.position = {spec.name: i for i, spec in enumerate(self.specs)}
+        self.signatures: dict[tuple[str, int], tuple[int, ...]] = {}
+        for i, spec in enumerate(self.specs):
+            sig = (spec.name, 0 if spec.kind == "bool" else 1)
+            self.signatures[sig] = (*self.signatures.get(sig, ()), i)
+        self.orders = [{v: i for i, v in enumerate(spec.values)} for spec in self.specs]
+        self.entries: dict[clingo.Symbol, _Entry] = {}
+        self.outcomes: dict[tuple[int, tuple[tuple[str, str], ...]], Outcome] = {}
+
+    def entry(self, sym: clingo.Symbol) -> _Entry:
+        found = self.entries.get(sym)
+        if found is None:
+            found = self._read(sym)
+            if len(self.entries) < _LIMIT:
+                self.entries[sym] = found
+        return found
+
+    def _read(self, sym: clingo.Symbol) -> _Entry:
+        if sym.type != clingo.SymbolType.Function:
+            return _Entry(_OTHER)
+        name, args = sym.name, tuple(text(a) for a in sym.arguments)
+        specs = self.signatures.get((name, len(args)))
+        if specs is not None:
+            value = args[0] if args else TRUE
+            return _Entry(_VALUE, value, value, specs)
+        if (name, len(args)) == ("reason", 4):
+            return _Entry(_REASON, (*self._reason_order(*args), args[0]), Reason(*args, ALL))
+        if (name, len(args)) in (("warning", 3), ("note", 3)):
+            return _Entry(_WARNING if name == "warning" else _NOTE, args, Finding(*args, ALL))
+        if (name, len(args)) == ("conflict", 3):
+            return _Entry(_CONFLICT, args, args)
+        if (name, len(args)) == ("involves", 3):
+            return _Entry(_INVOLVES, args, args)
+        return _Entry(_OTHER)
+
+    def _reason_order(self, verdict: str, effect: str, basis: str, text: str) -> tuple[int, int, str, str, str]:
+        """Reasons by verdict (declared order), then the worst effect first, then claim and text."""
+        at = self.position.get(verdict)
+        if at is None:
+            return (len(self.position), 0, effect, basis, text)
+        spec = self.specs[at]
+        if spec.kind == "bool":
+            rank = 0 if spec.bad_effect(effect) else 1
+        else:
+            rank = -spec.rank(effect) if spec.kind == "level" else spec.rank(effect)
+        return (at, rank, effect, basis, text)
+
+    def outcome(self, at: int, values: tuple[tuple[str, str], ...]) -> Outcome:
+        found = self.outcomes.get((at, values))
+        if found is None:
+            found = Outcome(self.specs[at], values)
+            if len(self.outcomes) < _LIMIT:
+                self.outcomes[(at, values)] = found
+        return found
+
+
+#: Each registry's decoder, by the registry's id (dropped when the registry is).
+_DECODERS: dict[int, _Decoder] = {}
+
+
+def _decoder(registry: Registry) -> _Decoder:
+    found = _DECODERS.get(id(registry))
     if found is None:
-        found = (sym.name, tuple(text(a) for a in sym.arguments))
-        if len(_PLAIN) < _PLAIN_LIMIT:
-            _PLAIN[sym] = found
+        found = _DECODERS[id(registry)] = _Decoder(registry)
+        weakref.finalize(registry, _DECODERS.pop, id(registry), None)
     return found
 
 
-def index(answer: Answer) -> Index:
-    """The shown atoms by predicate, each with its arguments as text and how it holds, sorted."""
-    out: Index = {}
-    same = answer.cautious is answer.brave
-    for sym in answer.brave:
-        if sym.type != clingo.SymbolType.Function:
-            continue
-        name, args = _plain(sym)
-        holds = ALL if same or sym in answer.cautious else SOME
-        out.setdefault((name, len(args)), []).append((args, holds))
-    for rows in out.values():
-        rows.sort()
-    return out
+#: How a bool verdict's values read, by how its atom holds.
+_BOOL_VALUES = {ALL: ((TRUE, ALL),), SOME: ((TRUE, SOME), (FALSE, SOME)), NONE: ((FALSE, ALL),)}
 
 
-def decode(proposal: Proposal, answer: Answer, voc: Vocabulary) -> Verdict:
-    """The verdicts, reasons, conflicts, warnings and notes that `answer` shows."""
-    atoms = index(answer)
+def decode(proposal: Proposal, answer: Answer, voc: Vocabulary, world: World | None = None) -> Verdict:
+    """The verdicts, reasons, conflicts, warnings and notes that `answer` shows.
 
-    def rows(name: str, arity: int) -> list[tuple[tuple[str, ...], str]]:
-        return atoms.get((name, arity), [])
-
-    outcomes = []
-    for spec in voc.registry:
-        if spec.kind == "bool":
-            found = rows(spec.name, 0)
-            holds = found[0][1] if found else NONE
-            values = (
-                ((TRUE, ALL),) if holds == ALL else ((TRUE, SOME), (FALSE, SOME)) if holds == SOME else ((FALSE, ALL),)
-            )
-        else:
-            reached = {args[0]: h for args, h in rows(spec.name, 1)}
-            order = {v: i for i, v in enumerate(spec.values)}
-            values = tuple(sorted(reached.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
-        outcomes.append(Outcome(spec, values))
+    Verdicts follow the registry's order, each level's or member's values as the
+    verdict declares them; reasons by verdict, then the worst effect first,
+    then basis and text; conflicts, warnings and notes by their arguments.
+    With `world`, a text holding ``{as_of|WORDS}`` is filled for the date the
+    proposal's stances are read as of (:mod:`argmap.model.when`): the item's
+    ``text`` is the filled one and its ``template`` the knowledge base's.
+    """
+    dec = _decoder(voc.registry)
+    entries, entry = dec.entries, dec.entry
+    cautious = None if answer.cautious is answer.brave else answer.cautious
+    found: dict[int, list[tuple[object, str]]] = {}
+    reasons: list[tuple[object, str, _Entry]] = []
+    warnings: list[tuple[object, str, _Entry]] = []
+    notes: list[tuple[object, str, _Entry]] = []
+    conflicts: list[tuple[tuple[str, ...], str]] = []
     involves: dict[str, set[tuple[str, str]]] = {}
-    for (cid, key, value), _ in rows("involves", 3):
-        involves.setdefault(cid, set()).add((key, value))
-    conflicts = tuple(
-        Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h)
-        for (cid, basis, why), h in rows("conflict", 3)
-    )
-    reasons = [Reason(v, e, b, t, h) for (v, e, b, t), h in rows("reason", 4)]
-    warnings = tuple(Finding(i, b, t, h) for (i, b, t), h in rows("warning", 3))
-    notes = tuple(Finding(i, b, t, h) for (i, b, t), h in rows("note", 3))
+    dated = False
+    for sym in answer.brave:
+        e = entries.get(sym) or entry(sym)
+        kind = e.kind
+        if kind == _OTHER:
+            continue
+        holds = ALL if cautious is None or sym in cautious else SOME
+        if kind == _REASON:
+            reasons.append((e.key, holds, e))
+            dated = dated or e.dated
+        elif kind == _VALUE:
+            for at in e.specs:
+                found.setdefault(at, []).append((e.key, holds))  # type: ignore[arg-type]
+        elif kind == _WARNING:
+            warnings.append((e.key, holds, e))
+            dated = dated or e.dated
+        elif kind == _NOTE:
+            notes.append((e.key, holds, e))
+            dated = dated or e.dated
+        elif kind == _CONFLICT:
+            conflicts.append((e.key, holds))  # type: ignore[arg-type]
+        else:
+            cid, key, value = e.key  # type: ignore[misc]
+            involves.setdefault(cid, set()).add((key, value))
+    outcomes = []
+    for at, spec in enumerate(dec.specs):
+        rows = found.get(at)
+        if spec.kind == "bool":
+            values = _BOOL_VALUES[min(rows)[1] if rows else NONE]
+        elif not rows:
+            values = ()
+        elif len(rows) == 1:
+            values = (rows[0],)  # type: ignore[assignment]
+        else:
+            # a value shown twice (an atom and its classical negation) keeps how its last atom holds
+            rows.sort()
+            order = dec.orders[at]
+            values = tuple(sorted(dict(rows).items(), key=lambda row: (order.get(row[0], len(order)), row[0])))  # type: ignore
+        outcomes.append(dec.outcome(at, values))
+    phrase: str | None = None
+    if world is not None and (dated or any(PLACEHOLDER in why for (_, _, why), _ in conflicts)):
+        phrase = as_of_phrase(proposal, world, max(voc.snapshots, default=None))
+    else:
+        world = None
+    conflicts.sort()
     return Verdict(
         proposal=proposal,
         outcomes=tuple(outcomes),
-        reasons=tuple(sorted(reasons, key=_order(voc))),
-        conflicts=conflicts,
-        warnings=warnings,
-        notes=notes,
+        reasons=_items(reasons, world, phrase),
+        conflicts=tuple(
+            _filled(Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h), world, phrase)
+            for (cid, basis, why), h in conflicts
+        ),
+        warnings=_items(warnings, world, phrase),
+        notes=_items(notes, world, phrase),
     )
 
 
-def _order(voc: Vocabulary):  # type: ignore[no-untyped-def]
-    """Reasons by verdict (declared order), then the worst effect first, then claim and text."""
-    position = {spec.name: i for i, spec in enumerate(voc.registry)}
+def _items(rows: list[tuple[object, str, _Entry]], world: World | None, phrase: str | None) -> tuple:  # type: ignore[type-arg]
+    """The items of `rows` (sort key, holds, entry), sorted; ``{as_of|...}`` texts filled when `world` is given."""
+    if len(rows) > 1:
+        rows.sort(key=_row_order)
+    if world is None:
+        return tuple(e.item if h == ALL else e.holding(h) for _, h, e in rows)
+    out = []
+    for _, h, e in rows:
+        item = e.item if h == ALL else e.holding(h)
+        if e.dated:
+            key = (h, phrase)
+            filled = e.filled.get(key)
+            if filled is None:
+                filled = _filled(item, world, phrase)  # type: ignore[type-var]
+                if len(e.filled) < _FILLED_LIMIT:
+                    e.filled[key] = filled
+            item = filled
+        out.append(item)
+    return tuple(out)
 
-    def key(r: Reason) -> tuple[int, int, str, str, str]:
-        spec = voc.registry.get(r.verdict)
-        if spec is None:
-            rank = 0
-        elif spec.kind == "bool":
-            rank = 0 if spec.bad_effect(r.effect) else 1
-        else:
-            rank = -spec.rank(r.effect) if spec.kind == "level" else spec.rank(r.effect)
-        return (position.get(r.verdict, len(position)), rank, r.effect, r.basis, r.text)
 
-    return key
+def _filled(item: Reason | Conflict | Finding, world: World | None, phrase: str | None):  # type: ignore[no-untyped-def]
+    """`item` with its text's ``{as_of|...}`` filled by `phrase` (the template kept), when `world` is given."""
+    if world is None:
+        return item
+    filled = fill_as_of(item.text, phrase)
+    return item if filled == item.text else replace(item, text=filled, template=item.text)

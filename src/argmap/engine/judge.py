@@ -10,17 +10,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 import clingo
 
 from ..model.proposal import BASELINE, Proposal, World
-from ..model.verdicts import ALL, FALSE, TRUE, Completions, Conflict, Finding, Literal, PhaseVerdict, Reason, Verdict
-from ..model.when import as_of_phrase, fill_as_of
+from ..model.verdicts import ALL, FALSE, TRUE, Completions, Literal, PhaseVerdict, Verdict
 from .control import Answer, Engine
 from .decode import decode
-
-_Item = TypeVar("_Item", Reason, Conflict, Finding)
 
 
 @dataclass(frozen=True)
@@ -49,30 +45,10 @@ def judge(engine: Engine, proposal: Proposal, world: World = BASELINE, *, trace:
         return _roadmap(engine, proposal, world, trace)
     assumptions = engine.assumptions(proposal, world)
     answer = engine.solve(assumptions, open_aspects=bool(proposal.open), fired=trace)
-    verdict = _dated(decode(proposal, answer, engine.vocabulary), world, max(engine.vocabulary.snapshots, default=None))
+    verdict = decode(proposal, answer, engine.vocabulary, world)
     if proposal.open:
         verdict = replace(verdict, completions=completions(engine, assumptions, proposal.open))
     return Judgement(verdict, answer)
-
-
-def _dated(verdict: Verdict, world: World, latest: int | None) -> Verdict:
-    """Texts with ``{as_of|...}`` speak of the date the stances were read as of (:mod:`argmap.model.when`)."""
-    items = (*verdict.reasons, *verdict.conflicts, *verdict.warnings, *verdict.notes)
-    if not any("{as_of|" in item.text for item in items):
-        return verdict
-    phrase = as_of_phrase(verdict.proposal, world, latest)
-
-    def filled(item: _Item) -> _Item:
-        text = fill_as_of(item.text, phrase)
-        return item if text == item.text else replace(item, text=text, template=item.text)
-
-    return replace(
-        verdict,
-        reasons=tuple(map(filled, verdict.reasons)),
-        conflicts=tuple(map(filled, verdict.conflicts)),
-        warnings=tuple(map(filled, verdict.warnings)),
-        notes=tuple(map(filled, verdict.notes)),
-    )
 
 
 def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> tuple[Completions, ...]:
@@ -186,5 +162,5 @@ def _roadmap(engine: Engine, proposal: Proposal, world: World, trace: bool) -> J
     answer = engine.solve(
         engine.complete([*engine.inputs(final, world), *inputs]), open_aspects=bool(proposal.open), fired=trace
     )
-    head = _dated(decode(proposal, answer, engine.vocabulary), world, max(engine.vocabulary.snapshots, default=None))
+    head = decode(proposal, answer, engine.vocabulary, world)
     return Judgement(replace(head, phases=tuple(phases)), answer)

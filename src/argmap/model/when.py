@@ -15,6 +15,8 @@ import re
 from .proposal import Proposal, World, in_words
 
 _AS_OF = re.compile(r"\{as_of\|([^{}]*)\}")
+#: What every text with an ``{as_of|...}`` placeholder contains (a text without it is never changed).
+PLACEHOLDER = "{as_of|"
 
 
 def as_of_phrase(proposal: Proposal, world: World, latest: int | None = None) -> str | None:
@@ -39,6 +41,6 @@ def as_of_phrase(proposal: Proposal, world: World, latest: int | None = None) ->
 
 def fill_as_of(text: str, phrase: str | None) -> str:
     """`text` with each ``{as_of|WORDS}`` replaced by `phrase`, or by WORDS when `phrase` is None."""
-    if "{as_of|" not in text:
+    if PLACEHOLDER not in text:
         return text
     return _AS_OF.sub(lambda m: m.group(1) if phrase is None else phrase, text)
