@@ -388,7 +388,9 @@ class Engine:
         if self.timeout is None:
             interrupts.RUNNING.add(self._ctl)
             try:
-                return self._ctl.solve(assumptions=list(assumptions), on_model=on_model, on_core=on_core)
+                # a list is passed as it is (clingo only reads it): copying the batch path's ~1,500 literals is not free
+                given = assumptions if isinstance(assumptions, list) else list(assumptions)
+                return self._ctl.solve(assumptions=given, on_model=on_model, on_core=on_core)
             finally:
                 interrupts.RUNNING.discard(self._ctl)
                 interrupts.raise_pending()
@@ -408,13 +410,13 @@ class Engine:
         self, assumptions: Sequence[int], mode: str, fired: bool
     ) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol], frozenset[clingo.Symbol]]:
         self._configure(mode, "0" if mode != "auto" else "1")
-        shown: set[clingo.Symbol] = set()
+        shown: frozenset[clingo.Symbol] = _NOTHING
         trace: set[clingo.Symbol] = set()
         atoms: set[clingo.Symbol] = set()
 
         def on_model(model: clingo.Model) -> None:
             nonlocal shown
-            shown = set(model.symbols(shown=True))
+            shown = frozenset(model.symbols(shown=True))
             if fired:
                 trace.clear()
                 atoms.clear()
@@ -427,7 +429,9 @@ class Engine:
                 "the knowledge base has no answer for this proposal: its constraints reject it "
                 "(for a proposal with open aspects: no completion of them is coherent)"
             )
-        return frozenset(shown), frozenset(trace), frozenset(atoms)
+        if not fired:
+            return shown, _NOTHING, _NOTHING
+        return shown, frozenset(trace), frozenset(atoms)
 
     def enumerate(self, assumptions: Sequence[int], names: set[str]) -> list[frozenset[clingo.Symbol]]:
         """Every answer set under `assumptions`, as its shown atoms named in `names`, sorted."""
@@ -489,6 +493,10 @@ class Engine:
 
     def literal_of(self, symbol: clingo.Symbol) -> int:
         return self._literals[symbol]
+
+
+#: The empty set of atoms (an untraced answer's rule firings and atoms).
+_NOTHING: frozenset[clingo.Symbol] = frozenset()
 
 
 def _sym(name: str) -> clingo.Symbol:
