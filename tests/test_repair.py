@@ -376,3 +376,27 @@ def test_an_open_aspect_is_settled_by_the_repair(app: argmap.Argmap, repairer: E
     assert [r.changes for r in result.repairs] == [(("add", "us_role", "backstop"),)]
     assert result.repairs[0].after is not None and result.repairs[0].after["credible"].good
     assert "us_role: (open) -> backstop" in repair_text(result, app.vocabulary)
+
+
+# ---------------------------------------------------------------- under a timeout, and in a long-lived engine
+def test_the_pins_that_block_a_repair_are_named_under_a_timeout_too(proposals: dict[str, Proposal]) -> None:
+    """With a timeout the solve runs in clingo's thread, which does not call on_core: the core is read from
+    the solve handle instead (argmap serve always has a timeout)."""
+    timed = argmap.Argmap(timeout=30)
+    result = timed.repair(proposals["european_reassurance_force"], keep=["us_role"])
+    assert not result.found
+    assert result.blocked_by == ("keep us_role",)
+
+
+def test_the_same_repair_question_gets_the_same_answer_in_a_long_lived_engine(
+    app: argmap.Argmap, repairer: Engine, proposals: dict[str, Proposal]
+) -> None:
+    """Many repairs tie for the optimum; which ones clingo finds first depends on what it learnt in earlier
+    solves: asking other questions in between must not change the answer."""
+    p = proposals["istanbul_communique_2022"]
+    first = repair(repairer, app.engine, p, goals=["credible", "risk=medium"])
+    assert first.found and len(first.repairs) > 1
+    for other in ("european_reassurance_force", "budapest_memorandum", "nato_promise_alone"):
+        repair(repairer, app.engine, proposals[other], goals=["credible"])
+        again = repair(repairer, app.engine, p, goals=["credible", "risk=medium"])
+        assert [r.changes for r in again.repairs] == [r.changes for r in first.repairs]

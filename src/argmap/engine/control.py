@@ -404,7 +404,10 @@ class Engine:
                         key="--timeout",
                         expected="a larger --timeout, or a smaller question",
                     )
-            return handle.get()
+            result = handle.get()
+            if on_core is not None and result.unsatisfiable:
+                on_core(handle.core())  # clingo calls on_core only for a solve in this thread
+            return result
 
     def _solve(
         self, assumptions: Sequence[int], mode: str, fired: bool
@@ -452,12 +455,16 @@ class Engine:
         conf = self._ctl.configuration.solve
         conf.opt_mode = "optN"  # type: ignore[union-attr]
         found: dict[frozenset[clingo.Symbol], tuple[int, ...]] = {}
+        # Which `limit` of many tied optima clingo finds first depends on what the solver learnt in earlier
+        # solves: collect up to OPTIMA_CAP of them and keep the first `limit` in a fixed order, so that the
+        # same question gives the same answer in a long-lived engine (argmap serve) as in a fresh one.
+        cap = max(limit, OPTIMA_CAP)
 
         def on_model(model: clingo.Model) -> bool:
             if model.optimality_proven:
                 atoms = frozenset(s for s in model.symbols(shown=True) if s.name == show)
                 found[atoms] = tuple(model.cost)
-            return len(found) < limit
+            return len(found) < cap
 
         try:
             result = self.run(assumptions, on_model=on_model)
@@ -465,7 +472,7 @@ class Engine:
             conf.opt_mode = "opt"  # type: ignore[union-attr]
         if result.unsatisfiable:
             return None
-        return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))
+        return sorted(found.items(), key=lambda item: (item[1], sorted(map(str, item[0]))))[:limit]
 
     def satisfiable(self, assumptions: Sequence[int]) -> bool:
         """Whether any answer set exists under `assumptions`."""
@@ -494,6 +501,9 @@ class Engine:
     def literal_of(self, symbol: clingo.Symbol) -> int:
         return self._literals[symbol]
 
+
+#: How many tied optimal answer sets :meth:`Engine.optimal` collects before it picks the first it returns.
+OPTIMA_CAP = 1000
 
 #: The empty set of atoms (an untraced answer's rule firings and atoms).
 _NOTHING: frozenset[clingo.Symbol] = frozenset()
