@@ -182,10 +182,8 @@ def api(url: str, path: str, body: Any = None) -> Any:
     return httpx.post(url + path, json=body, timeout=WAIT).json()
 
 
-def test_edit_flip_repair_share_download(
-    server: str, browser: WebDriver, downloads: Path, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    d = browser
+def load_example(d: WebDriver, server: str) -> dict[str, Any]:
+    """Open the page, load the example proposal from the list, wait for its verdicts; the proposal."""
     d.get(server)
     Select(
         wait_for(
@@ -200,6 +198,14 @@ def test_edit_flip_repair_share_download(
     d.find_element(By.ID, "load-file").click()
     original = api(server, f"api/proposals/{EXAMPLE}")["proposal"]
     judged(d, original["title"])
+    return original  # type: ignore[no-any-return]
+
+
+def test_edit_flip_repair_share_download(
+    server: str, browser: WebDriver, downloads: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    d = browser
+    original = load_example(d, server)
 
     # the oracle: the same edit through the API
     role = "backstop"
@@ -285,20 +291,7 @@ def test_edit_flip_repair_share_download(
 
 def test_an_open_aspect_shows_which_completions_give_which_verdict(server: str, browser: WebDriver) -> None:
     d = browser
-    d.get(server)
-    Select(
-        wait_for(
-            d,
-            lambda d: (
-                d.find_element(By.CSS_SELECTOR, f"#proposal-file option[value='{EXAMPLE}']")
-                and d.find_element(By.ID, "proposal-file")
-            ),
-            "no proposal list",
-        )
-    ).select_by_value(EXAMPLE)
-    d.find_element(By.ID, "load-file").click()
-    original = api(server, f"api/proposals/{EXAMPLE}")["proposal"]
-    judged(d, original["title"])
+    original = load_example(d, server)
     opened = {k: v for k, v in original.items() if k != "us_role"}
     expected = api(server, "api/check", {"proposal": {**opened, "open": ["us_role"]}})["completions"]
     assert expected, "leaving us_role open should make some verdict depend on it"
