@@ -57,10 +57,11 @@ class _Entry:
     order) sort it; ``item`` is the Reason or Finding holding in every
     completion (a conflict's or involves' argument texts, a verdict's value);
     ``specs`` the registry positions of the verdicts it is a value of;
-    ``dated`` whether its text holds ``{as_of|...}``.
+    ``dated`` a bit for its kind when its text holds ``{as_of|...}`` (else 0),
+    and ``undated`` the item as an undated judgement reads it.
     """
 
-    __slots__ = ("dated", "filled", "item", "key", "kind", "some", "specs")
+    __slots__ = ("dated", "filled", "item", "key", "kind", "some", "specs", "undated")
 
     def __init__(self, kind: int, key: object = None, item: object = None, specs: tuple[int, ...] = ()) -> None:
         self.kind = kind
@@ -68,7 +69,8 @@ class _Entry:
         self.item = item
         self.some: object = None
         self.specs = specs
-        self.dated = isinstance(item, Reason | Finding) and PLACEHOLDER in item.text
+        self.dated = 1 << kind if isinstance(item, Reason | Finding) and PLACEHOLDER in item.text else 0
+        self.undated = _filled(item, None) if self.dated else item  # type: ignore[arg-type]
         self.filled: dict[tuple[str, str | None], object] = {}
 
     def holding(self, holds: str) -> object:
@@ -176,7 +178,7 @@ def decode(proposal: Proposal, answer: Answer, voc: Vocabulary, world: World | N
     notes: list[tuple[object, str, _Entry]] = []
     conflicts: list[tuple[tuple[str, ...], str]] = []
     involves: dict[str, set[tuple[str, str]]] = {}
-    dated = False
+    dated = 0  # a bit for each kind of item with a text to fill
     for sym in answer.brave:
         e = entries.get(sym) or entry(sym)
         kind = e.kind
@@ -185,16 +187,16 @@ def decode(proposal: Proposal, answer: Answer, voc: Vocabulary, world: World | N
         holds = ALL if cautious is None or sym in cautious else SOME
         if kind == _REASON:
             reasons.append((e.key, holds, e))
-            dated = dated or e.dated
+            dated |= e.dated
         elif kind == _VALUE:
             for at in e.specs:
                 found.setdefault(at, []).append((e.key, holds))  # type: ignore[arg-type]
         elif kind == _WARNING:
             warnings.append((e.key, holds, e))
-            dated = dated or e.dated
+            dated |= e.dated
         elif kind == _NOTE:
             notes.append((e.key, holds, e))
-            dated = dated or e.dated
+            dated |= e.dated
         elif kind == _CONFLICT:
             conflicts.append((e.key, holds))  # type: ignore[arg-type]
         else:
@@ -215,49 +217,51 @@ def decode(proposal: Proposal, answer: Answer, voc: Vocabulary, world: World | N
             order = dec.orders[at]
             values = tuple(sorted(dict(rows).items(), key=lambda row: (order.get(row[0], len(order)), row[0])))  # type: ignore
         outcomes.append(dec.outcome(at, values))
-    phrase: str | None = None
-    if world is not None and (dated or any(PLACEHOLDER in why for (_, _, why), _ in conflicts)):
-        phrase = as_of_phrase(proposal, world, max(voc.snapshots, default=None))
-    else:
-        world = None
+    if world is None:
+        dated = 0
+    elif any(PLACEHOLDER in why for (_, _, why), _ in conflicts):
+        dated |= 1 << _CONFLICT
+    phrase = as_of_phrase(proposal, world, max(voc.snapshots, default=None)) if dated else None  # type: ignore[arg-type]
     conflicts.sort()
     return Verdict(
         proposal=proposal,
         outcomes=tuple(outcomes),
-        reasons=_items(reasons, world, phrase),
+        reasons=_items(reasons, dated & (1 << _REASON), phrase),
         conflicts=tuple(
-            _filled(Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h), world, phrase)
+            _filled(Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h), phrase)
+            if dated & (1 << _CONFLICT)
+            else Conflict(cid, basis, why, tuple(sorted(involves.get(cid, ()))), h)
             for (cid, basis, why), h in conflicts
         ),
-        warnings=_items(warnings, world, phrase),
-        notes=_items(notes, world, phrase),
+        warnings=_items(warnings, dated & (1 << _WARNING), phrase),
+        notes=_items(notes, dated & (1 << _NOTE), phrase),
     )
 
 
-def _items(rows: list[tuple[object, str, _Entry]], world: World | None, phrase: str | None) -> tuple:  # type: ignore[type-arg]
-    """The items of `rows` (sort key, holds, entry), sorted; ``{as_of|...}`` texts filled when `world` is given."""
+def _items(rows: list[tuple[object, str, _Entry]], fill: int, phrase: str | None) -> tuple:  # type: ignore[type-arg]
+    """The items of `rows` (sort key, holds, entry), sorted; with `fill`, ``{as_of|...}`` texts filled by `phrase`."""
     if len(rows) > 1:
         rows.sort(key=_row_order)
-    if world is None:
+    if not fill:
         return tuple(e.item if h == ALL else e.holding(h) for _, h, e in rows)
     out = []
     for _, h, e in rows:
-        item = e.item if h == ALL else e.holding(h)
-        if e.dated:
+        if not e.dated:
+            out.append(e.item if h == ALL else e.holding(h))
+        elif phrase is None and h == ALL:
+            out.append(e.undated)
+        else:
             key = (h, phrase)
             filled = e.filled.get(key)
             if filled is None:
-                filled = _filled(item, world, phrase)  # type: ignore[type-var]
+                filled = _filled(e.item if h == ALL else e.holding(h), phrase)  # type: ignore[arg-type]
                 if len(e.filled) < _FILLED_LIMIT:
                     e.filled[key] = filled
-            item = filled
-        out.append(item)
+            out.append(filled)
     return tuple(out)
 
 
-def _filled(item: Reason | Conflict | Finding, world: World | None, phrase: str | None):  # type: ignore[no-untyped-def]
-    """`item` with its text's ``{as_of|...}`` filled by `phrase` (the template kept), when `world` is given."""
-    if world is None:
-        return item
+def _filled(item: Reason | Conflict | Finding, phrase: str | None):  # type: ignore[no-untyped-def]
+    """`item` with its text's ``{as_of|...}`` filled by `phrase` (None: by its own words), the template kept."""
     filled = fill_as_of(item.text, phrase)
     return item if filled == item.text else replace(item, text=filled, template=item.text)

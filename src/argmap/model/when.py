@@ -27,11 +27,13 @@ def as_of_phrase(proposal: Proposal, world: World, latest: int | None = None) ->
     base's last stance record, a date on or after it reads the records as last recorded, as an
     undated judgement does, and so adds no words.
     """
+    common = world.as_of if world.as_of is not None else proposal.date
+    if common is None and not world.actor_as_of:
+        return None  # an undated judgement (the common case: check reads every file so)
 
     def earlier(date: int | None) -> bool:
         return date is not None and (latest is None or date < latest)
 
-    common = world.as_of if world.as_of is not None else proposal.date
     parts = [f"as of {in_words(common)}"] if earlier(common) else []
     parts += [
         f"for {actor.replace('_', ' ')} as of {in_words(date)}" for actor, date in world.actor_as_of if earlier(date)
