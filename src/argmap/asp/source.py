@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..io.files import read_regular
-from ..model.errors import InputError
+from ..model.errors import InputError, visible
 
 #: The largest rule file argmap reads.
 MAX_BYTES = 64 * 1024 * 1024
@@ -163,7 +163,8 @@ _TOKEN = re.compile(
     r"|%[^\n]*"  # line comment
     r'|"(?:[^"\\]|\\.)*(?:"|\Z)'  # string
     r"|#[A-Za-z_][A-Za-z0-9_]*"  # directive
-    r"|(?<![A-Za-z0-9_'])(?:0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)",  # integer
+    r"|(?<![A-Za-z0-9_'])(?:0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)"  # integer
+    r"|[^\x00-\x7f]",  # a character clingo's lexer does not know (outside strings and comments)
     re.DOTALL,
 )
 _INCLUDE = re.compile(r'[ \t\r\n]*(?:"((?:[^"\\]|\\.)*)"|(<[^>]*>))[ \t\r\n]*\.?')
@@ -197,6 +198,16 @@ def _scan(text: str, shown: str) -> _Scan:
         first = token[0]
         if first in '%"':
             continue
+        if first > "\x7f":
+            # clingo's own message about it can crash the process (its logger decodes a cut UTF-8 sequence)
+            line, column = position(m.start())
+            raise InputError(
+                f"{visible(token)} cannot stand outside a string or a comment",
+                path=shown,
+                line=line,
+                column=column,
+                expected='ASCII in names and operators (text with other characters goes in a "string")',
+            )
         if first == "#":
             if token == "#script":
                 line, column = position(m.start())

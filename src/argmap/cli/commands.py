@@ -18,7 +18,18 @@ from ..model.errors import InputError
 from ..render import json as render_json
 from ..render import markdown as render_markdown
 from ..render import text as render_text
-from .root import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, format_option, kb_option, main, open_app, out, output_option
+from .root import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    format_option,
+    inputs,
+    kb_option,
+    main,
+    open_app,
+    out,
+    output_option,
+)
 
 PROPOSAL = click.Path()
 
@@ -70,7 +81,7 @@ def check(
     else:
         # streamed into a temporary file beside FILE, renamed over it at the end (an error or an
         # interrupt half-way leaves the old FILE as it was)
-        write_output(output, chunks, inputs=targets)
+        write_output(output, chunks, inputs=inputs(app, *targets))
     if tally["bad"]:
         raise SystemExit(EXIT_INPUT)
     raise SystemExit(EXIT_OK if exit_zero or tally["passed"] == tally["total"] else EXIT_FINDINGS)

@@ -8,7 +8,7 @@ from ..io.files import write_output
 from ..model.errors import InputError
 from ..render import graph as render_graph
 from ..render.html import report_html
-from .root import format_option, kb_option, main, open_app, output_option
+from .root import format_option, inputs, kb_option, main, open_app, output_option
 
 
 @main.command("map")
@@ -64,8 +64,7 @@ def map_command(
         raise InputError(render_graph.INSTALL_DOT)
     app = open_app(kb, layers)
     text = render_graph.render(app.map(proposal, focus=focus, depth=depth, fired_only=fired_only), fmt)
-    rules = [src.path for src in app.kb.sources()]  # the rule files are inputs too
-    write_output(output, text, inputs=(*rules, proposal) if proposal else rules)
+    write_output(output, text, inputs=inputs(app, *([proposal] if proposal else [])))
 
 
 @main.command("report")
@@ -84,5 +83,4 @@ def report_command(paths: tuple[str, ...], output: str, kb: tuple[str, ...], lay
     input.
     """
     app = open_app(kb, layers)
-    rules = [src.path for src in app.kb.sources()]  # the rule files are inputs too
-    write_output(output, report_html(app.report(app.load_all(paths))), inputs=(*rules, *paths))
+    write_output(output, report_html(app.report(app.load_all(paths))), inputs=inputs(app, *paths))

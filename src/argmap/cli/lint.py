@@ -11,7 +11,7 @@ from ..model.errors import InputError
 from ..model.lint import CODES, failing
 from ..render import json as render_json
 from ..render import text as render_text
-from .root import EXIT_FINDINGS, EXIT_OK, format_option, kb_option, main, open_app, out, output_option
+from .root import EXIT_FINDINGS, EXIT_OK, format_option, inputs, kb_option, main, open_app, out, output_option
 
 _CODES_HELP = "\b\nCodes:\n" + "\n".join(f"  {code}  {sev:7}  {what}" for code, (sev, what) in CODES.items())
 KINDS = ("proposal", "scenario")
@@ -77,4 +77,4 @@ def schema_command(kind: str, kb: tuple[str, ...], layers: tuple[str, ...], outp
 
     app = open_app(kb, layers)
     text = json.dumps(app.schema(kind), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write_output(output, text, inputs=[src.path for src in app.kb.sources()])
+    write_output(output, text, inputs=inputs(app))

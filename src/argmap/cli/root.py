@@ -86,7 +86,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"argmap: {exc}", err=True)
-            ctx.exit(EXIT_INPUT)
+            _leave(ctx, EXIT_INPUT)  # a grounding abandoned at its deadline may still run in a thread
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:
@@ -300,6 +300,12 @@ def main(ctx: click.Context, timeout: float | None, kb: tuple[str, ...], layers:
     signal.signal(signal.SIGTERM, _on_sigterm)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _on_sigint)
+
+
+def inputs(app: Argmap, *paths: str) -> tuple[str, ...]:
+    """What a command read, which its -o may not overwrite: every rule file of the knowledge base
+    (entry files, includes, layers) and the given proposal, scenario or space `paths`."""
+    return (*(src.path for src in app.kb.sources()), *paths)
 
 
 def out(text: str) -> None:

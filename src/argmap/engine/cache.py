@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import clingo
 
-from .control import Engine
+from .control import Engine, GroundBudget
 from .kbspec import KnowledgeBase
 
 #: How many grounded engines a process keeps (the least recently used go first).
@@ -65,11 +65,15 @@ def engine_for(
             engine.timeout = timeout
             return engine
         del _CACHE[key]
+    budget = None
     if not kb.is_shipped:
-        from .guard import probe
+        from .guard import GROUND_SECONDS, probe
 
-        probe(kb, timeout=timeout, trace=trace, mode=mode, facts=facts)
-    engine = Engine(kb, trace=trace, mode=mode, facts=facts, timeout=timeout)
+        used = probe(kb, timeout=timeout, trace=trace, mode=mode, facts=facts)
+        if used is not None:
+            # One budget for the grounding of the user's rules: what the probe spent of it, and the rest here.
+            budget = GroundBudget(timeout or GROUND_SECONDS, used)
+    engine = Engine(kb, trace=trace, mode=mode, facts=facts, timeout=timeout, ground_budget=budget)
     _CACHE[key] = (engine, _stamps(engine.source_paths))
     while len(_CACHE) > LIMIT:
         _CACHE.popitem(last=False)

@@ -70,17 +70,23 @@ class Engine:
         mode: str = "judge",
         facts: Sequence[clingo.Symbol] = (),
         timeout: float | None = None,
+        ground_budget: GroundBudget | None = None,
     ) -> None:
         """Load, check and ground a knowledge base.
 
         `mode` "repair" or "explore" makes the proposal's components a choice
         (``lp/repair.lp``, ``lp/explore.lp``) instead of inputs; `facts` (a
         design space) are added as facts built from symbols.  `timeout`
-        bounds every solve, in seconds.
+        bounds every solve, in seconds.  `ground_budget` (for rule files
+        that are not argmap's own, after their grounding probe) bounds the
+        grounding here; a traced program may have at most
+        :data:`TRACED_ATOMS_LIMIT` atoms once ground.
 
         Raises:
             InputError: a rule file is unreadable, does not parse or ground,
-                or breaks the knowledge-base contract.
+                its grounding runs past `ground_budget` (then the grounding
+                thread is left running: the caller should exit, as the command
+                line does), or breaks the knowledge-base contract.
         """
         self.kb = kb or KnowledgeBase.shipped()
         self.trace = trace
@@ -108,7 +114,16 @@ class Engine:
         finally:
             interrupts.BUSY.pop()
             interrupts.raise_pending()
-        self._ground()
+        self._ground(ground_budget)
+        if trace and ground_budget is not None:
+            atoms = len(self._ctl.symbolic_atoms)
+            if atoms > TRACED_ATOMS_LIMIT:
+                raise InputError(
+                    f"the knowledge base grounds to {atoms:,} atoms with its rule firings traced, "
+                    f"more than the {TRACED_ATOMS_LIMIT:,} an explanation may take apart",
+                    path=self._user_file(),
+                    expected="rules whose grounding is small (explanations trace every rule firing)",
+                )
         self._literals: dict[clingo.Symbol, int] = {}
         for atom in self._ctl.symbolic_atoms:
             if atom.is_external:
@@ -129,11 +144,18 @@ class Engine:
         """The knowledge base's rule files, as shown in messages."""
         return list(self.index.files)
 
-    def _ground(self) -> None:
+    def _user_file(self) -> str | None:
+        """The rule file a message about the user's rules names: the last layer, else the entry file."""
+        files = [*self.kb.layers] or [*self.kb.files]
+        return files[-1] if files else None
+
+    def _ground(self, budget: GroundBudget | None = None) -> None:
         """Ground in a helper thread while this one waits in slices, so that a signal
         ends a long grounding (clingo's grounder cannot be interrupted, but the
-        process can still exit; the helper thread dies with it)."""
+        process can still exit; the helper thread dies with it).  Past `budget`'s
+        deadline the wait ends with an error and the grounding is abandoned."""
         failure: list[BaseException] = []
+        deadline = None if budget is None else time.monotonic() + budget.remaining()
 
         def work() -> None:
             try:
@@ -146,6 +168,17 @@ class Engine:
         worker.start()
         while worker.is_alive():
             worker.join(interrupts.SLICE)
+            if deadline is not None and budget is not None and worker.is_alive() and time.monotonic() > deadline:
+                # GROUNDING stays marked, so the command line exits without waiting for the thread; the
+                # Control is kept alive for the thread that still grounds in it (freeing it would crash).
+                _ABANDONED.append(self._ctl)
+                raise InputError(
+                    f"grounding did not finish within {budget.seconds:g} s "
+                    f"(its check in a child process took {budget.used:.1f} s of them)",
+                    path=self._user_file(),
+                    key="--timeout",
+                    expected="a larger --timeout, or rules whose grounding is finite and small",
+                )
         interrupts.GROUNDING.pop()
         if failure:
             if isinstance(failure[0], RuntimeError):
@@ -500,6 +533,29 @@ class Engine:
 
     def literal_of(self, symbol: clingo.Symbol) -> int:
         return self._literals[symbol]
+
+
+#: The most atoms a traced program (explain) may ground to when its rule files are not argmap's own: the
+#: shipped knowledge base has about 5,000; each atom is a Python object when an explanation is taken apart.
+TRACED_ATOMS_LIMIT = 1_000_000
+#: Controls whose grounding was abandoned at the deadline, kept alive while their threads run on.
+_ABANDONED: list[clingo.Control] = []
+#: Seconds of grounding allowed here beyond what the probe left of the budget: argmap's own parts,
+#: which the probe does not count, and the difference between two groundings of one program.
+GROUND_SLACK = 5.0
+
+
+@dataclass(frozen=True)
+class GroundBudget:
+    """The time for grounding rule files that are not argmap's own: `seconds` in all (``--timeout``, else
+    the default), of which the grounding probe in a child process used `used`."""
+
+    seconds: float
+    used: float
+
+    def remaining(self) -> float:
+        """Seconds left for grounding the same program here (never less than the slack)."""
+        return max(self.seconds - self.used, 0.0) + GROUND_SLACK
 
 
 #: How many tied optimal answer sets :meth:`Engine.optimal` collects before it picks the first it returns.

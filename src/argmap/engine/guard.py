@@ -73,7 +73,7 @@ _POLL = 0.02
 #: How many passed probes a process remembers (the least recently used go first).
 PASSED_LIMIT = 256
 
-_PASSED: OrderedDict[str, None] = OrderedDict()
+_PASSED: OrderedDict[str, float] = OrderedDict()
 _PASSED_LOCK = threading.Lock()
 
 
@@ -85,8 +85,12 @@ def probe(
     mode: str = "judge",
     facts: Sequence[clingo.Symbol] = (),
     memory_mb: int = MEMORY_MB,
-) -> None:
+) -> float | None:
     """Ground `kb` (as an Engine with these settings would) in a child process.
+
+    Returns the wall seconds the child spent grounding parts that the knowledge
+    base's own rule files influence (what counts against `timeout`), or None
+    when the child could not start (no verdict on the rules).
 
     Raises:
         InputError: a rule file cannot be read; or grounding did not finish
@@ -99,13 +103,15 @@ def probe(
     with _PASSED_LOCK:
         if key in _PASSED:
             _PASSED.move_to_end(key)
-            return
-    if not _run_probe(kb, seconds=seconds, trace=trace, mode=mode, facts=facts, memory_mb=memory_mb):
-        return  # no verdict on the rules: not remembered
+            return _PASSED[key]
+    used = _run_probe(kb, seconds=seconds, trace=trace, mode=mode, facts=facts, memory_mb=memory_mb)
+    if used is None:
+        return None  # no verdict on the rules: not remembered
     with _PASSED_LOCK:
-        _PASSED[key] = None
+        _PASSED[key] = used
         while len(_PASSED) > PASSED_LIMIT:
             _PASSED.popitem(last=False)
+    return used
 
 
 def passed_key(
@@ -154,8 +160,9 @@ def forget_passed() -> None:
 
 def _run_probe(
     kb: KnowledgeBase, *, seconds: float, trace: bool, mode: str, facts: Sequence[clingo.Symbol], memory_mb: int
-) -> bool:
-    """Run the child for one probe (see :func:`probe`): True if it finished, False if it could not start.
+) -> float | None:
+    """Run the child for one probe (see :func:`probe`): the seconds on the user's clock if it finished,
+    None if it could not start.
 
     Raises:
         InputError: as :func:`probe`.
@@ -208,7 +215,7 @@ def _run_probe(
         while child.poll() is None:
             clock = _Clocks(events, time.monotonic(), _cpu_seconds(child.pid))
             if clock.started is None and time.monotonic() - begin > START_SECONDS:
-                return False  # the child could not even start: let the normal load report what it can
+                return None  # the child could not even start: let the normal load report what it can
             if clock.user > seconds or clock.overhead > LOAD_SECONDS or clock.overhead_wall > LOAD_WALL_SECONDS:
                 child.kill()
                 child.wait()
@@ -222,9 +229,10 @@ def _run_probe(
     reader.join(1)
     seen = {str(event.get("event")): event for _, _, event in events}
     if "done" in seen or child.returncode == 0:
-        return True
+        done = [at for at, _, event in events if event.get("event") == "done"]
+        return _Clocks(events, done[0] if done else time.monotonic(), None).user
     if "started" not in seen:
-        return False  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
+        return None  # it could not start (an inherited limit too low for Python itself): no verdict on the rules
     where = _Clocks(events, time.monotonic(), None).marker
     limit = int(seen["started"].get("memory_mb", memory_mb))  # type: ignore[call-overload]
     if child.returncode == -signal.SIGXCPU:
