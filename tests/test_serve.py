@@ -36,7 +36,8 @@ from argmap import Argmap, InputError
 from argmap.analysis import argument_map
 from argmap.io.config import Config
 from argmap.serve import app as serve_app
-from argmap.serve.app import CSP, create_app
+from argmap.serve.app import CSP, LOCAL_HOSTS, attachment, create_app, error
+from argmap.serve.server import allowed_hosts, bind
 from argmap.serve.service import Service
 from cli_runner import run
 from helpers import PROPOSALS, ROOT
@@ -285,7 +286,85 @@ def test_bodies_that_are_not_a_json_object(client: TestClient) -> None:
 
 
 def test_a_foreign_host_header_is_refused(client: TestClient) -> None:
-    assert client.get("/api/vocabulary", headers={"host": "evil.example"}).status_code == 400
+    body = assert_error(client.get("/api/vocabulary", headers={"host": "evil.example"}), 400, "'evil.example'")
+    assert body["key"] == "Host" and "[::1]" in body["expected"]
+    for host in ("127.0.0.1:8765", "localhost", "LOCALHOST:1", "[::1]:8765", "[::1]"):
+        assert client.get("/api/vocabulary", headers={"host": host}).status_code == 200, host
+    for host in ("127.0.0.1.evil.example", "[::2]:8765", "", "localhost.:80"):
+        assert_error(client.get("/api/vocabulary", headers={"host": host}), 400, "not a host")
+
+
+@pytest.mark.parametrize(
+    ("host", "answered"),
+    [("::1", "[::1]"), ("127.0.0.2", "127.0.0.2"), ("192.0.2.7", "192.0.2.7"), ("Example.Test", "example.test")],
+    ids=["ipv6-loopback", "other-loopback", "other-interface", "name"],
+)
+def test_the_host_given_and_the_loopback_names_are_answered_and_nothing_else(
+    service: Service, host: str, answered: str
+) -> None:
+    hosts = allowed_hosts(host, LOCAL_HOSTS)
+    assert set(LOCAL_HOSTS) <= set(hosts) and answered in hosts
+    with TestClient(create_app(service, rate=None, allowed_hosts=hosts), base_url="http://127.0.0.1") as c:
+        assert c.get("/api/vocabulary", headers={"host": f"{answered}:8765"}).status_code == 200
+        assert c.get("/api/vocabulary", headers={"host": "localhost:8765"}).status_code == 200
+        assert_error(c.get("/api/vocabulary", headers={"host": "evil.example"}), 400, "not a host")
+
+
+def test_a_wildcard_host_answers_this_machines_name_not_any_host() -> None:
+    hosts = allowed_hosts("0.0.0.0", LOCAL_HOSTS)
+    assert socket.gethostname().lower() in hosts and "evil.example" not in hosts
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/check", {"yaml": "title: \ud800\nsource: s\n"}, "yaml"),
+        ("/api/check", {"proposal": {"title": "\ud800", "source": "s"}}, "proposal.title"),
+        ("/api/check", {"proposal": {"title": "t", "source": "s", "\ud800": 1}}, "proposal: a key"),
+        ("/api/check", {"\udfff": 1, "yaml": "title: t\n"}, "a key"),
+        ("/api/whatif", {"yaml": "title: t\n", "changes": {"set": ["lead=us", "\ud800=1"]}}, "changes.set[2]"),
+        ("/api/map", {"yaml": "title: t\n", "focus": "\ud800"}, "focus"),
+        ("/api/repair", {"yaml": "title: t\n", "goals": ["x\udc00y"]}, "goals[1]"),
+    ],
+    ids=["yaml", "title", "key", "top-key", "whatif-set", "map-focus", "repair-goal"],
+)
+def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_naming_the_field(
+    client: TestClient, path: str, body: dict[str, Any], field: str
+) -> None:
+    text = json.dumps(body)  # ASCII: the surrogate travels as its \\u escape, as a browser's JSON would
+    assert "\\ud" in text or "\\udc" in text or "\\udf" in text
+    got = assert_error(post_raw(client, text), 400, "not valid Unicode text: a lone surrogate")
+    assert got["key"] == field
+    assert got["error"] == f"argmap: error: {field}: not valid Unicode text: a lone surrogate"
+
+
+def test_a_surrogate_pair_is_text_and_accepted(client: TestClient) -> None:
+    body = {"proposal": {**mapping(client), "title": "Flags \U0001f1fa\U0001f1e6"}}
+    answer = post_raw(client, json.dumps(body))  # the pairs as \\ud83c\\uddfa escapes
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["proposal"]["title"] == "Flags \U0001f1fa\U0001f1e6"
+
+
+def test_nan_is_not_json(client: TestClient) -> None:
+    assert_error(post_raw(client, '{"proposal": {"title": NaN, "source": "s"}}'), 400, "NaN is not a JSON number")
+
+
+def test_an_error_that_echoes_a_lone_surrogate_is_still_sent(service: Service) -> None:
+    sent = error(422, "argmap: bad \ud800", InputError("bad \ud800", key="k\udfff", suggestion="\udbff"))
+    body = json.loads(sent.body)
+    assert body["error"] == "argmap: bad \\ud800" and body["key"] == "k\\udfff" and body["suggestion"] == "\\udbff"
+
+    class Echo(Service):
+        def claims(self) -> list[dict[str, Any]]:
+            raise InputError("'\ud800' is not a claim", key="reject")
+
+        def vocabulary(self) -> dict[str, Any]:
+            return {"odd": "a\ud800b"}
+
+    with TestClient(create_app(Echo(service.app), rate=None), base_url="http://127.0.0.1") as c:
+        body = assert_error(c.get("/api/claims"), 422, "'\\ud800' is not a claim")
+        answer = c.get("/api/vocabulary")
+        assert answer.status_code == 200 and answer.json() == {"odd": "a\ud800b"}
 
 
 def test_requests_beyond_the_rate_are_refused(service: Service) -> None:
@@ -293,6 +372,11 @@ def test_requests_beyond_the_rate_are_refused(service: Service) -> None:
         codes = [slow.get("/api/vocabulary").status_code for _ in range(6)]
     assert codes[0] == 200 and 429 in codes
     assert codes.index(429) >= 2  # a burst of two is allowed
+    with TestClient(create_app(service, rate=1.0), base_url="http://127.0.0.1") as slow:
+        answers = [slow.get("/api/vocabulary") for _ in range(6)]
+    refused = [a for a in answers if a.status_code == 429]
+    assert refused and all(a.headers["retry-after"].isdigit() and int(a.headers["retry-after"]) >= 1 for a in refused)
+    assert all("retry-after" not in a.headers for a in answers if a.status_code == 200)
 
 
 def test_errors_from_inside_are_json_with_a_message(service: Service) -> None:
@@ -342,6 +426,35 @@ def test_bad_changes_get_the_command_lines_message(
     assert body["error"] == cli.stderr.strip()
 
 
+@pytest.mark.parametrize(
+    ("body", "key", "expected"),
+    [
+        ({"changes": {"set": "lead=nato"}}, "changes.set", '"component=value" texts'),
+        ({"changes": {"unset": "lead"}}, "changes.unset", '"component" or "component=value" texts'),
+        ({"changes": {"reject": "a_claim"}}, "changes.reject", "a JSON list of claim ids"),
+        ({"changes": {"as_of_actor": "someone=2024-02-01"}}, "changes.as_of_actor", '"actor=date" texts'),
+        ({"changes": {"stance": "a.b=c"}}, "changes.stance", '"actor.issue=position" texts'),
+        ({"changes": {"as_of": 20240201}}, "changes.as_of", "YYYY-MM-DD, YYYY-MM or YYYYMMDD"),
+        ({"goals": "credible"}, "goals", 'a JSON list of verdict names or "verdict=value" texts'),
+        ({"keep": "lead"}, "keep", "a JSON list of component names"),
+    ],
+    ids=["set", "unset", "reject", "as_of_actor", "stance", "as_of", "goals", "keep"],
+)
+def test_each_list_says_what_it_holds(client: TestClient, body: dict[str, Any], key: str, expected: str) -> None:
+    path = "/api/repair" if key in ("goals", "keep") else "/api/whatif"
+    got = assert_error(post(client, path, {"proposal": mapping(client), **body}), 422, expected)
+    assert got["key"] == key
+    if key != "goals":
+        assert "verdict" not in got["expected"]
+
+
+def test_whatif_as_of_accepts_a_month_as_its_message_says(client: TestClient) -> None:
+    body = {"proposal": mapping(client), "changes": {"as_of": "2025-02"}}
+    answer = post(client, "/api/whatif", body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["described"][0].startswith("stances as of 2025-02")
+
+
 def test_whatif_refuses_unknown_kinds_of_change(client: TestClient) -> None:
     body = {"proposal": mapping(client), "changes": {"sett": ["lead=nato"]}}
     assert_error(post(client, "/api/whatif", body), 422, "did you mean 'set'")
@@ -360,6 +473,15 @@ def test_repair_reaches_its_goals_and_the_repaired_proposal_checks(client: TestC
         verdict = post(client, "/api/check", {"proposal": item["proposal"]}).json()["verdict"]
         assert verdict["verdicts"]["credible"] is True
         assert verdict["verdicts"] == item["after"]["verdicts"]
+
+
+def test_a_goal_or_pin_given_twice_is_asked_once(client: TestClient) -> None:
+    m = mapping(client)
+    once = post(client, "/api/repair", {"proposal": m, "goals": ["credible"], "keep": ["lead"]}).json()
+    twice = post(
+        client, "/api/repair", {"proposal": m, "goals": ["credible", "credible"], "keep": ["lead", "lead"]}
+    ).json()
+    assert once["repairs"] and twice == once
 
 
 def test_repair_errors(client: TestClient) -> None:
@@ -408,11 +530,79 @@ def test_the_maps_static_part_is_built_once_and_each_map_marked_for_its_proposal
 
 
 def test_report_is_the_html_report(client: TestClient) -> None:
-    answer = post(client, "/api/report", {"proposal": mapping(client)})
+    answer = post(client, "/api/report", {"proposal": mapping(client), "name": f"proposals/{EXAMPLE}"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
-    assert "attachment" in answer.headers["content-disposition"]
+    stem = EXAMPLE.removesuffix(".yaml")
+    assert answer.headers["content-disposition"] == (
+        f"attachment; filename=\"{stem}-report.html\"; filename*=UTF-8''{stem}-report.html"
+    )
     assert "<html" in answer.text and "European-only reassurance force" in answer.text
+    named = post(client, "/api/report", {"proposal": {**mapping(client), "id": "plan_b"}})
+    assert 'filename="plan_b-report.html"' in named.headers["content-disposition"]
+
+
+def test_a_download_name_is_safe_ascii_with_the_unicode_name_beside_it() -> None:
+    assert attachment('café "x";\r\n-report.html') == (
+        "attachment; filename=\"caf___x____-report.html\"; filename*=UTF-8''caf%C3%A9%20%22x%22%3B%0D%0A-report.html"
+    )
+    assert attachment("a\ud800.html").isascii()
+
+
+@pytest.mark.parametrize(
+    ("char", "allowed"),
+    [("\x00", False), ("\x1b", False), ("\x85", True), ("\x9b", False), ("\u202e", True), ("\n", True)],
+    ids=["nul", "esc", "nel", "csi", "rlo", "newline"],
+)
+def test_a_title_from_json_gets_the_checks_a_title_in_a_file_gets(
+    client: TestClient, tmp_path: Path, char: str, allowed: bool
+) -> None:
+    title = f"a{char}b"
+    mapped = post(client, "/api/check", {"proposal": {**mapping(client), "title": title}})
+    written = tmp_path / "p.yaml"
+    raw = title.replace(char, char + "  ")  # the character raw, in a file (indented after a line break)
+    written.write_text(f"title: |-\n  {raw}\nsource: s\n", encoding="utf-8")
+    cli = run("check", "--exit-zero", str(written))
+    assert (cli.exit_code == 0) == allowed, cli.stderr
+    if allowed:
+        assert mapped.status_code == 200, mapped.text
+        assert mapped.json()["proposal"]["title"] == title
+    else:
+        got = assert_error(mapped, 422, f"the character U+{ord(char):04X} is not allowed in YAML")
+        assert got["key"] == "proposal.title"
+        assert f"the character U+{ord(char):04X} is not allowed in YAML" in cli.stderr
+    key = post(client, "/api/check", {"proposal": {**mapping(client), f"k{char}": 1}})
+    assert key.status_code == 422
+    assert ("is not allowed in YAML" in key.json()["error"]) != allowed
+
+
+def test_a_collection_with_a_python_tag_is_refused_for_its_tag(client: TestClient) -> None:
+    text = "title: !!python/object/apply:os.system [echo]\nsource: s\n"
+    got = assert_error(post(client, "/api/check", {"yaml": text}), 422, "could not determine a constructor for the tag")
+    assert got["key"] == "title" and "python/object/apply:os.system" in got["error"]
+    assert "must be text" not in got["error"]
+
+
+def test_a_link_out_of_the_proposals_folder_is_listed_with_an_error_and_never_read(
+    service: Service, tmp_path: Path
+) -> None:
+    folder = tmp_path / "proposals"
+    folder.mkdir()
+    (folder / EXAMPLE).write_text((PROPOSALS / EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "inner.yaml").symlink_to(folder / EXAMPLE)  # a link inside the folder is fine
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("title: secret title\nsource: s\n", encoding="utf-8")
+    (folder / "secret.yaml").symlink_to(secret)
+    (folder / "passwd.yaml").symlink_to("/etc/passwd")
+    with TestClient(create_app(Service(service.app, [str(folder)]), rate=None), base_url="http://127.0.0.1") as c:
+        listed = {p["name"]: p for p in c.get("/api/proposals").json()}
+        assert set(listed) == {EXAMPLE, "inner.yaml", "secret.yaml", "passwd.yaml"}
+        assert "error" not in listed[EXAMPLE] and "error" not in listed["inner.yaml"]
+        for name in ("secret.yaml", "passwd.yaml"):
+            assert "outside the proposals folder" in listed[name]["error"] and "title" not in listed[name]
+            got = assert_error(c.get(f"/api/proposals/{name}"), 422, "outside the proposals folder")
+            assert "secret title" not in json.dumps(got) and "root:" not in json.dumps(got)
+        assert c.get("/api/proposals/inner.yaml").status_code == 200
 
 
 # ---------------------------------------------------------------- the page
@@ -460,8 +650,26 @@ def test_a_taken_port_and_another_host_are_reported() -> None:
         port = taken.getsockname()[1]
         result = run("serve", "--host", "0.0.0.0", "--port", str(port))
     assert result.exit_code == 2
-    assert "warning: serving on 0.0.0.0" in result.stderr
     assert f"--port: cannot listen on 0.0.0.0:{port}" in result.stderr
+    assert "warning" not in result.stderr  # nothing is served, so nothing is warned about
+
+
+@pytest.mark.parametrize(
+    ("host", "words"),
+    [
+        ("nosuchhost.invalid", "--host: cannot resolve host 'nosuchhost.invalid'"),
+        ("192.0.2.1", "--host: cannot listen on 192.0.2.1: 192.0.2.1 is not an address of this machine"),
+    ],
+    ids=["unknown-name", "not-this-machine"],
+)
+def test_a_host_that_cannot_be_served_is_the_only_message(host: str, words: str) -> None:
+    result = run("serve", "--host", host, "--port", "0")
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "warning" not in result.stderr and "--port" not in result.stderr
+    with pytest.raises(InputError) as caught:
+        bind(host, 0)
+    assert caught.value.key == "--host"
 
 
 def test_connections_to_the_bound_socket_send_without_delay() -> None:

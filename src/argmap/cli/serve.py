@@ -71,25 +71,28 @@ def serve_command(
         raise InputError(f"{serve.MISSING}, and {missing} is not installed", expected=serve.INSTALL)
     from ..io import config as config_module
     from ..serve.app import LOCAL_HOSTS, create_app
-    from ..serve.server import bind, is_loopback, run, url_of
+    from ..serve.server import allowed_hosts, bind, is_loopback, run, url_of
     from ..serve.service import Service
 
-    local = is_loopback(host)
-    if not local:
-        click.echo(
-            f"argmap: warning: serving on {host}: anyone who can reach this address can use the page (it has no login)",
-            err=True,
-        )
-    app = open_app(kb, layers)
-    folders = proposal_dirs
-    if not folders:
-        folders = (config_module.find(app.kb.base_root()) if kb else app.config).proposals
-    service = Service(app, folders)
-    service.warm()  # ground now, under the grounding bound; a bad knowledge base is reported before listening
+    sock = bind(host, port)  # first: a host that does not resolve or is not this machine's is the only message
+    try:
+        if not is_loopback(sock.getsockname()[0]):
+            click.echo(
+                f"argmap: warning: serving on {host}: anyone who can reach this address can use the page "
+                "(it has no login)",
+                err=True,
+            )
+        app = open_app(kb, layers)
+        folders = proposal_dirs
+        if not folders:
+            folders = (config_module.find(app.kb.base_root()) if kb else app.config).proposals
+        service = Service(app, folders)
+        service.warm()  # ground now, under the grounding bound; a bad knowledge base is reported before serving
+    except BaseException:
+        sock.close()
+        raise
     app.timeout = timeout() or DEFAULT_TIMEOUT
-    sock = bind(host, port)
-    hosts = (*LOCAL_HOSTS, host) if local else None
-    asgi = create_app(service, rate=max_rate, allowed_hosts=hosts)
+    asgi = create_app(service, rate=max_rate, allowed_hosts=allowed_hosts(host, LOCAL_HOSTS))
     url = url_of(sock, host)
 
     def ready() -> None:

@@ -139,6 +139,8 @@ _SCALAR_EVENT = yaml.ScalarEvent
 _COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _STR = "tag:yaml.org,2002:str"
+#: The tags a list or mapping may carry (none, YAML's non-specific one, or its own); any other is refused.
+_COLLECTION_TAGS = frozenset((None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
 #: The resolver's table (first character of a plain scalar -> [(tag, pattern)]) and the safe constructors.
 _IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _LOADER.yaml_implicit_resolvers
 _CONSTRUCTORS = _LOADER.yaml_constructors
@@ -244,6 +246,9 @@ class _Reader:
                 if count > MAX_NODES:
                     raise self.fatal(f"more than {MAX_NODES} values in one file", event)
                 inherited = None if parent is None or parent[4] in (_WANT_KEY, _SKIP) else parent[4]
+                if event.tag not in _COLLECTION_TAGS:  # as for a scalar: no constructor but YAML's own
+                    problem = f"could not determine a constructor for the tag '{event.tag}'"
+                    self._refuse(f"cannot read value: {problem}", mark.line + 1, mark.column + 1, inherited)
                 if event.__class__ is yaml.MappingStartEvent:
                     stack.append([{}, {}, mark.line + 1, mark.column + 1, _WANT_KEY, wants_key])
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 import threading
@@ -24,11 +25,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def allowed_hosts(host: str, local: tuple[str, ...]) -> tuple[str, ...]:
+    """The hosts a request's Host header may name: `local` (the loopback names), the `host` given (an IPv6
+    address in brackets, as a Host header writes it) and, for a wildcard address (``0.0.0.0``, ``::``), which
+    no Host header names, this machine's name and the addresses it resolves to."""
+    out = [*local, f"[{host}]" if ":" in host else host]
+    try:
+        wildcard = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        wildcard = False
+    if wildcard:
+        name = socket.gethostname()
+        out += [name, socket.getfqdn()]
+        try:
+            found = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+        except OSError:
+            found = []
+        for *_, address in found:
+            ip = str(address[0]).split("%")[0]
+            out.append(f"[{ip}]" if ":" in ip else ip)
+    return tuple(dict.fromkeys(h.lower() for h in out))
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on host:port (port 0: any free port).
 
     Raises:
-        InputError: the address is not this machine's, or the port is taken.
+        InputError: the host does not resolve (``--host``), its address is not one of this machine's
+            (``--host``), or the port is taken or not allowed (``--port``).
     """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -43,6 +67,12 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind(address)
     except OSError as exc:
         sock.close()
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise InputError(
+                f"cannot listen on {host}: {address[0]} is not an address of this machine",
+                key="--host",
+                expected="one of this machine's addresses (127.0.0.1 by default)",
+            ) from None
         raise InputError(
             f"cannot listen on {host}:{port}: {exc.strerror}", key="--port", expected="a free port (or --port 0)"
         ) from None

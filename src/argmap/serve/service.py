@@ -53,6 +53,22 @@ CHANGE_KEYS = {
 }
 #: How many entries a list in a body may have (changes, goals, pins).
 MAX_ITEMS = 200
+#: What each list of text in a body holds, as an error says it ("expected ...").
+_LISTS = {
+    "changes.set": 'a JSON list of "component=value" texts, such as ["key=value"]',
+    "changes.add": 'a JSON list of "component=value" texts, such as ["key=value"]',
+    "changes.unset": 'a JSON list of "component" or "component=value" texts, such as ["key", "key=value"]',
+    "changes.open": 'a JSON list of "component" or "component=value,value" texts, such as ["key"]',
+    "changes.reject": 'a JSON list of claim ids, such as ["claim_id"]',
+    "changes.as_of_actor": 'a JSON list of "actor=date" texts, such as ["actor=2025-02-28"]',
+    "changes.stance": 'a JSON list of "actor.issue=position" texts, such as ["actor.issue=position"]',
+    "goals": 'a JSON list of verdict names or "verdict=value" texts, such as ["name", "name=value"]',
+    "keep": 'a JSON list of component names, such as ["key"]',
+}
+#: The dates a what-if's ``as_of`` may be (those :func:`argmap.io.changes.parse_date` reads).
+_AS_OF = "YYYY-MM-DD, YYYY-MM or YYYYMMDD"
+#: A character YAML does not allow in a file (PyYAML's reader refuses it, as the YAML path does).
+_NOT_IN_YAML = yaml.reader.Reader.NON_PRINTABLE
 
 
 @dataclass(frozen=True)
@@ -130,21 +146,32 @@ class Service:
         return self._declared["claims"]  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ proposal files
-    def _files(self) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _files(self) -> dict[str, tuple[str, str | None]]:
+        """Each proposal file of the folders by name: its path, and why it is not read (None: it is read).
+
+        A file whose real path (symbolic links followed) is not inside its folder is listed but never read."""
+        found: dict[str, tuple[str, str | None]] = {}
         for folder in self.proposal_dirs:
+            inside = os.path.realpath(folder)
             for entry in sorted(os.listdir(folder)):
                 if entry.endswith(PROPOSAL_SUFFIXES) and not entry.startswith("."):
                     path = os.path.join(folder, entry)
-                    if os.path.isfile(path):
-                        found.setdefault(entry, path)
+                    real = os.path.realpath(path)
+                    if os.path.commonpath([inside, real]) != inside:
+                        found.setdefault(entry, (path, "a link to a file outside the proposals folder: not read"))
+                    elif os.path.isfile(real):
+                        found.setdefault(entry, (path, None))
         return found
 
     def proposals(self) -> list[dict[str, Any]]:
         """The proposal files the page may load (``GET /api/proposals``); a bad one carries its error."""
         out = []
-        for name, path in self._files().items():
+        for name, (path, problem) in self._files().items():
             item: dict[str, Any] = {"name": name, "file": _shown(path)}
+            if problem is not None:
+                item["error"] = str(InputError(problem, path=_shown(path)))
+                out.append(item)
+                continue
             try:
                 p = self.app.load(path)
                 item.update(id=p.id, title=p.title)
@@ -154,7 +181,10 @@ class Service:
         return out
 
     def proposal_file(self, name: str) -> dict[str, Any]:
-        """One listed proposal file (``GET /api/proposals/{name}``): its YAML text and its mapping."""
+        """One listed proposal file (``GET /api/proposals/{name}``): its YAML text and its mapping.
+
+        Raises:
+            InputError: not a file listed here, or one that is not read (a link out of its folder)."""
         files = self._files()
         if name not in files:
             raise InputError(
@@ -163,7 +193,9 @@ class Service:
                 expected=one_of(files) if files else "a proposal file (none is served)",
                 suggestion=closest(name, files),
             )
-        path = files[name]
+        path, problem = files[name]
+        if problem is not None:
+            raise InputError(problem, path=_shown(path))
         loaded = self._from_yaml(_read(path), _shown(path))
         return {"name": name, "file": _shown(path), "yaml": loaded.yaml, "proposal": loaded.mapping}
 
@@ -238,7 +270,7 @@ class Service:
                 if value in (None, ""):
                     continue
                 if not isinstance(value, str):
-                    raise InputError("must be a date", key="changes.as_of", expected="YYYY-MM-DD")
+                    raise InputError("must be a date", key="changes.as_of", expected=_AS_OF)
                 options["as_of"] = value
                 continue
             if key not in CHANGE_KEYS:
@@ -260,8 +292,9 @@ class Service:
         """The smallest changes that reach the goals (``POST /api/repair``): ``argmap repair --format json``,
         with each repair's proposal mapping, ready to load."""
         loaded = self.load(body)
-        goals = _strings(body.get("goals", []), "goals")
-        keep = _strings(body.get("keep", []), "keep")
+        # a goal or pin given twice is asked once (the first place it is given)
+        goals = list(dict.fromkeys(_strings(body.get("goals", []), "goals")))
+        keep = list(dict.fromkeys(_strings(body.get("keep", []), "keep")))
         max_changes = body.get("max_changes")
         if max_changes is not None and (isinstance(max_changes, bool) or not isinstance(max_changes, int)):
             raise InputError("must be a whole number", key="max_changes", expected="0 to 40")
@@ -288,12 +321,13 @@ class Service:
             )
         return map_json(self.app.map(loaded.proposal), focus)
 
-    def report(self, body: dict[str, Any]) -> str:
-        """The self-contained HTML report of ``argmap report`` on the proposal (``POST /api/report``)."""
+    def report(self, body: dict[str, Any]) -> tuple[str, str]:
+        """The self-contained HTML report of ``argmap report`` on the proposal (``POST /api/report``), and
+        the proposal's id (which the download is named after)."""
         from ..render.html import report_html
 
         loaded = self.load(body)
-        return report_html(self.app.report([loaded.proposal]))
+        return report_html(self.app.report([loaded.proposal])), loaded.proposal.id
 
 
 def map_json(m: ArgumentMap, focus: str | None) -> dict[str, Any]:
@@ -368,22 +402,36 @@ _Dumper.add_representer(list, _list)
 
 
 def _check_json(value: Any, where: str, depth: int) -> None:
-    """A mapping from JSON holds only what a proposal file can: text, numbers, booleans, lists, mappings."""
+    """A mapping from JSON holds only what a proposal file can: text, numbers, booleans, lists, mappings;
+    and its text (keys too) only the characters YAML allows, so that a mapping is refused where the same
+    text in a file would be (``the character U+001B is not allowed in YAML``): written out as YAML, such a
+    character would be escaped and read back without a word."""
     if depth > MAX_DEPTH:
         raise InputError(f"nested deeper than {MAX_DEPTH} levels", key=where)
     if isinstance(value, dict):
         for key, item in value.items():
+            _check_text(key, f"{where}.{key}")
             _check_json(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value, 1):
             _check_json(item, f"{where}[{i}]", depth + 1)
-    elif value is not None and not isinstance(value, (str, int, float, bool)):
+    elif isinstance(value, str):
+        _check_text(value, where)
+    elif value is not None and not isinstance(value, (int, float, bool)):
         raise InputError("not a JSON value", key=where)
+
+
+def _check_text(text: str, where: str) -> None:
+    found = _NOT_IN_YAML.search(text)
+    if found:
+        char = found.group()
+        shown = where.encode("ascii", "backslashreplace").decode("ascii")  # the key may hold the character
+        raise InputError(f"the character U+{ord(char):04X} is not allowed in YAML", key=shown)
 
 
 def _strings(value: Any, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError("must be a list of text", key=key, expected='a JSON list of verdict names such as ["name"]')
+        raise InputError("must be a list of text", key=key, expected=_LISTS[key])
     if len(value) > MAX_ITEMS:
         raise InputError(f"{len(value)} entries; at most {MAX_ITEMS}", key=key)
     return value
