@@ -226,15 +226,21 @@ def _limit_memory() -> None:
 
 
 def _wait_for_started(proc: subprocess.Popen[str], timeout: float) -> bool:
+    """Whether the child prints the line ``started`` within `timeout` seconds.  Its output is read from the
+    file descriptor itself: a buffered readline could take "started" into Python's buffer with an earlier
+    line (a command that streams its output), where select() no longer sees it."""
     assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    seen = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+        ready, _, _ = select.select([fd], [], [], 0.1)
         if ready:
-            line = proc.stdout.readline()
-            if line == "":
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 return False  # the child ended first
-            if line.strip() == "started":
+            seen += chunk
+            if b"\nstarted\n" in b"\n" + seen:  # the whole line, its line break included
                 return True
         elif proc.poll() is not None:
             return False
