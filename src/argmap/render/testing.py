@@ -138,13 +138,10 @@ def _indented(text: str, pad: str) -> str:
 
 
 def _xml(text: str) -> str:
-    """Text XML 1.0 can carry: characters it forbids are shown as escapes instead."""
-    return "".join(
-        ch
-        if ch in "\t\n\r" or 0x20 <= ord(ch) <= 0xD7FF or 0xE000 <= ord(ch) <= 0xFFFD or 0x10000 <= ord(ch) <= 0x10FFFF
-        else f"\\x{ord(ch):02x}"
-        for ch in text
-    )
+    """Text for JUnit XML: each line as terminal text shows it (:func:`argmap.render.text.clean`: control,
+    format and separator characters as visible escapes, which XML 1.0 can carry and a parser does not
+    turn back into the character), line breaks kept."""
+    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 def junit_case(r: CaseResult) -> str:
