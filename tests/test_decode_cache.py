@@ -232,3 +232,14 @@ def test_shipped_answers_decode_as_a_plain_reading() -> None:
         assert decode(proposal, answer, voc, world) == plain(proposal, answer, voc, world)
         compared += 1
     assert compared > 60
+
+
+def test_a_verdict_declared_twice_reads_as_a_plain_reading() -> None:
+    again = VerdictSpec("sound", "bool", "is sound again", (TRUE, FALSE), (FALSE,))
+    voc = _voc(*SPECS, again)
+    answer = Answer(frozenset(ATOMS), frozenset(ATOMS))
+    assert decode(PROPOSAL, answer, voc) == plain(PROPOSAL, answer, voc)
+    assert [o.spec.label for o in decode(PROPOSAL, answer, voc).outcomes if o.name == "sound"] == [
+        "is sound",
+        "is sound again",
+    ]

@@ -87,7 +87,9 @@ class _Decoder:
 
     def __init__(self, registry: Registry) -> None:
         self.specs: tuple[VerdictSpec, ...] = tuple(registry)
+        # a name declared twice sorts at its last declaration and ranks by its first (as Registry.get finds it)
         self.position = {spec.name: i for i, spec in enumerate(self.specs)}
+        self.first = {spec.name: spec for spec in reversed(self.specs)}
         self.signatures: dict[tuple[str, int], tuple[int, ...]] = {}
         for i, spec in enumerate(self.specs):
             sig = (spec.name, 0 if spec.kind == "bool" else 1)
@@ -127,7 +129,7 @@ class _Decoder:
         at = self.position.get(verdict)
         if at is None:
             return (len(self.position), 0, effect, basis, text)
-        spec = self.specs[at]
+        spec = self.first[verdict]
         if spec.kind == "bool":
             rank = 0 if spec.bad_effect(effect) else 1
         else:
