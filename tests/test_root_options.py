@@ -59,3 +59,16 @@ def test_an_option_before_the_command_is_in_the_root_help() -> None:
     assert result.exit_code == 0
     for option in ("--kb FILE", "--layer FILE", "--timeout SECONDS"):
         assert option in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--timeout", "-1", "check"], ["--bogus", "check"], ["--kb"]])
+def test_a_bad_option_before_the_command_reads_as_every_argmap_error(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "argmap: error: " in result.stderr and "Error:" not in result.stderr.replace("argmap: error:", "")
+
+
+def test_an_empty_output_file_name_is_named_as_such() -> None:
+    result = run("schema", "proposal", "-o", "")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("argmap: error: --output: an empty file name"), result.stderr

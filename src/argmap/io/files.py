@@ -70,6 +70,10 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
         for chunk in chunks:
             sys.stdout.write(chunk)
         return
+    if not path:
+        raise InputError(
+            "an empty file name", key="--output", expected="a file path for the output, or - for standard output"
+        )
     target = os.path.realpath(path)
     for source in inputs:
         try:
