@@ -757,3 +757,51 @@ def test_serve_answers_at_once_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback address")
+def test_serve_on_the_ipv6_loopback_answers_its_own_page() -> None:
+    """--host ::1: the page's own requests (Host: [::1]:PORT) are answered, a foreign Host is refused as JSON."""
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from argmap.cli import entry; entry()", "serve", "--host", "::1", "--port", "0"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stderr is not None
+        url, lines = None, []
+        deadline = time.monotonic() + 300
+        while url is None and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line)
+            found = re.search(r"at (http://\[::1\]:\d+/)", line)
+            url = found.group(1) if found else None
+        assert url, "".join(lines)
+        assert not any("warning" in line for line in lines)  # the loopback address: nothing to warn about
+        answer = httpx.get(url + "api/vocabulary", timeout=60)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["components"]
+        foreign = httpx.get(url + "api/vocabulary", headers={"host": "evil.example"}, timeout=60)
+        assert foreign.status_code == 400 and foreign.json()["key"] == "Host"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -337,6 +337,43 @@ def test_bad_input_is_shown_beside_its_field(server: str, browser: WebDriver) ->
     assert errors == []
 
 
+def link_to(server: str, state: Any, query: str = "link") -> str:
+    """A shared link to `state` as the page writes it (URL-safe base64 of its JSON, no padding); `query` makes
+    it another page than the one open (a link that differs only after the # is not loaded again)."""
+    import base64
+
+    text = base64.urlsafe_b64encode(json.dumps(state).encode("utf-8")).decode("ascii").rstrip("=")
+    return f"{server}?{query}#s={text}"
+
+
+def test_a_link_with_wrong_types_keeps_what_is_valid_and_says_what_it_left_out(server: str, browser: WebDriver) -> None:
+    """A link is text anyone may write: a field of the wrong type is left out (and named), the rest used."""
+    d = browser
+    original = api(server, f"api/proposals/{EXAMPLE}")["proposal"]
+    claim = api(server, "api/claims")[0]["id"]
+    changes = {"set": "us_role=backstop", "add": 5, "as_of": [1], "unset": [3], "open": [], "reject": [claim]}
+    d.get(link_to(server, {"p": original, "c": {**changes, "stance": ["x"]}, "f": 5, "n": 7}))
+    judged(d, original["title"])
+    notice = d.find_element(By.ID, "link-notice").text
+    for part in ("changes.set", "changes.add", "changes.as_of", "changes.unset", "changes.stance", "focus"):
+        assert part in notice, notice
+    assert "changes.reject" not in notice and "changes.open" not in notice
+    # what was valid is kept: the proposal, and the list of text (which the server then judges)
+    wait_for(d, lambda d: f"reject claim {claim}" in d.find_element(By.ID, "change-list").text, "no valid change")
+    assert d.find_element(By.ID, f"reject-{claim}").is_selected()
+    assert d.find_element(By.ID, "map-focus").get_attribute("value") == ""
+    assert console_errors(d) == [] or all("/api/" in e["message"] for e in console_errors(d))
+
+    # a link that is not a view at all starts afresh: the first file, no changes, no error
+    for broken in (link_to(server, [1, 2], "list"), link_to(server, {"p": "x", "c": "y"}, "text"), f"{server}?bad#s=%"):
+        d.get(broken)
+        first = next(f for f in api(server, "api/proposals") if "error" not in f)
+        judged(d, first["title"])
+        assert d.find_element(By.ID, "link-notice").is_displayed()
+        assert d.find_element(By.ID, "change-list").text == ""
+    assert [e for e in console_errors(d) if "/api/" not in e["message"]] == []
+
+
 def test_map_is_focused_with_quotes(server: str, browser: WebDriver) -> None:
     d = browser
     d.get(server)

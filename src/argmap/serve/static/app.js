@@ -121,6 +121,63 @@ function decodeState(text) {
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
+const NAME = /^[A-Za-z0-9_/][A-Za-z0-9_./-]{0,199}$/;
+const LISTS = ["set", "add", "unset", "open", "reject"];
+
+function isPlain(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+// A decoded link's view, every field checked by its type (and its value where the page knows the
+// choices): what is valid is kept, the rest is left out and named in `dropped`.  A link is text anyone
+// may write, so nothing in it is trusted to have the shape the page wrote.
+function stateFromLink(state) {
+  const out = { proposal: null, name: "proposal.yaml", changes: emptyChanges(), focus: "", dropped: [] };
+  if (!isPlain(state)) {
+    out.dropped.push("the whole view");
+    return out;
+  }
+  if (state.p !== undefined && state.p !== null) {
+    if (isPlain(state.p)) out.proposal = state.p;
+    else out.dropped.push("the proposal");
+  }
+  if (state.n !== undefined) {
+    if (typeof state.n === "string" && NAME.test(state.n) && !state.n.split("/").includes("..")) out.name = state.n;
+    else out.dropped.push("the file name");
+  }
+  if (state.c !== undefined && state.c !== null) {
+    if (!isPlain(state.c)) {
+      out.dropped.push("the changes");
+    } else {
+      for (const [key, value] of Object.entries(state.c)) {
+        if (LISTS.includes(key)) {
+          if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+            out.changes[key] = [...new Set(value)];
+          } else {
+            out.dropped.push(`changes.${key}`);
+          }
+        } else if (key === "as_of") {
+          if (value === "" || value === null) continue;
+          if (typeof value === "string" && S.voc.dates.includes(value)) out.changes.as_of = value;
+          else out.dropped.push("changes.as_of");
+        } else {
+          out.dropped.push(`changes.${key}`);
+        }
+      }
+    }
+  }
+  if (state.f !== undefined && state.f !== null && state.f !== "") {
+    if (typeof state.f === "string" && S.voc.verdicts.some((v) => v.name === state.f)) out.focus = state.f;
+    else out.dropped.push("the map's focus");
+  }
+  return out;
+}
+
+function linkNotice(text) {
+  $("link-notice").textContent = text || "";
+  $("link-notice").hidden = !text;
+}
+
 function saveHash() {
   const hash = "#s=" + encodeState();
   history.replaceState(null, "", hash);
@@ -616,18 +673,26 @@ async function start() {
 
   let restored = false;
   if (location.hash.startsWith("#s=")) {
+    let state = null;
     try {
-      const state = decodeState(location.hash.slice(3));
-      S.changes = { ...emptyChanges(), ...(state.c || {}) };
-      S.focus = state.f || "";
-      $("map-focus").value = S.focus;
-      $("as-of").value = S.changes.as_of || "";
-      renderClaims();
-      renderChanges();
-      useProposal(state.p || blank(), state.n || "proposal.yaml");
-      restored = true;
+      state = stateFromLink(decodeState(location.hash.slice(3)));
     } catch (err) {
-      showError({ body: { error: "The link's view could not be read; starting afresh." } });
+      linkNotice("The link's view could not be read; starting afresh.");
+    }
+    if (state) {
+      S.changes = state.changes;
+      S.focus = state.focus;
+      $("map-focus").value = S.focus;
+      $("as-of").value = S.changes.as_of;
+      if (state.dropped.length) {
+        linkNotice(`Parts of the link's view could not be read and were left out: ${state.dropped.join(", ")}.`);
+      }
+      if (state.proposal) {
+        renderClaims();
+        renderChanges();
+        useProposal(state.proposal, state.name);
+        restored = true;
+      }
     }
   }
   if (!restored) {
