@@ -117,7 +117,7 @@ BAD = [
     (
         "python_tag_on_list",
         "title: t\nsource: !!python/object/apply:os.system ['true']\n",
-        "must be text",
+        "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'",
         2,
         "source",
         None,
