@@ -14,7 +14,7 @@ import argmap
 from argmap.io import config
 from argmap.io.config import Config
 from argmap.io.scaffold import scaffold
-from helpers import ROOT
+from helpers import ROOT, probe_without_child
 
 Run = Callable[..., Result]
 
@@ -137,7 +137,7 @@ def cli(project: Path) -> Iterator[Run]:
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(api.Argmap, "_engine", engine)
-        monkeypatch.setattr(guard, "probe", lambda kb, **_: kb.sources())
+        monkeypatch.setattr(guard, "probe", probe_without_child)
         monkeypatch.chdir(project / "deep" / "down")
         yield lambda *args: CliRunner().invoke(importlib.import_module("argmap.cli.root").main, [str(a) for a in args])
 

@@ -19,7 +19,7 @@ import argmap
 from argmap.analysis import diff as kbdiff
 from argmap.engine.kbspec import KnowledgeBase, kb_from_folder
 from argmap.io.scaffold import scaffold
-from helpers import FACTS, PROPOSALS, ROOT, RULES
+from helpers import FACTS, PROPOSALS, ROOT, RULES, probe_without_child
 
 #: The rule in rules/credibility.lp that the "new" knowledge base drops.
 CONTINGENT_RULE = """reason(credible, con, contingent_needed, "no Western contingent is on the ground") :-
@@ -90,12 +90,7 @@ def cli(app: argmap.Argmap) -> Iterator[Run]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(api.Argmap, "_engine", engine)
 
-        def read_only(kb: Any, **_: Any) -> float:
-            """The probe's reading of the files (their errors) without its child: passed, in no time."""
-            kb.sources()
-            return 0.0
-
-        monkeypatch.setattr(guard, "probe", read_only)
+        monkeypatch.setattr(guard, "probe", probe_without_child)
         yield lambda *args: CliRunner().invoke(importlib.import_module("argmap.cli.root").main, [str(a) for a in args])
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import argmap
-from helpers import PROPOSALS, RULES
+from helpers import PROPOSALS, RULES, probe_without_child
 
 pytest_plugins = ["pytester"]
 
@@ -65,7 +65,7 @@ def grounded_once(app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch) -> None:
         return build(self, **kw)
 
     monkeypatch.setattr(api.Argmap, "_engine", engine)
-    monkeypatch.setattr(importlib.import_module("argmap.engine.guard"), "probe", lambda kb, **_: kb.sources())
+    monkeypatch.setattr(importlib.import_module("argmap.engine.guard"), "probe", probe_without_child)
 
 
 def write(path: Path, text: str) -> Path:
