@@ -72,3 +72,12 @@ def test_an_empty_output_file_name_is_named_as_such() -> None:
     result = run("schema", "proposal", "-o", "")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("argmap: error: --output: an empty file name"), result.stderr
+
+
+@pytest.mark.parametrize("command", [["kb-path"], ["init", "{tmp}/new"]])
+def test_a_knowledge_base_option_for_a_command_that_reads_none_is_refused(tmp_path: Path, command: list[str]) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = run("--kb", FEDERALIST, *args)
+    assert result.exit_code == 2, result.output
+    assert f"--kb: `argmap {command[0]}` reads no knowledge base" in result.stderr
+    assert not (tmp_path / "new").exists()

@@ -314,6 +314,11 @@ def main(ctx: click.Context, timeout: float | None, kb: tuple[str, ...], layers:
     base declares for each proposal, and why.
     """
     ctx.obj = {"timeout": timeout, "kb": kb, "layers": layers}
+    if (kb or layers) and ctx.invoked_subcommand is not None:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+        if command is not None and not any(param.name == "kb" for param in command.params):
+            given = "--kb" if kb else "--layer"
+            raise click.UsageError(f"{given}: `argmap {ctx.invoked_subcommand}` reads no knowledge base")
     signal.signal(signal.SIGTERM, _on_sigterm)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _on_sigint)
