@@ -81,3 +81,16 @@ def test_a_knowledge_base_option_for_a_command_that_reads_none_is_refused(tmp_pa
     assert result.exit_code == 2, result.output
     assert f"--kb: `argmap {command[0]}` reads no knowledge base" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_unknown_keys_without_a_project_config_get_a_note_on_which_knowledge_base_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = ROOT / "examples" / "federalist10" / "proposals" / "small_republic.yaml"
+    (tmp_path / "p.yaml").write_bytes(other.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "p.yaml")
+    assert result.exit_code == 2, result.output
+    assert "unknown key" in result.stderr and "no argmap.toml was found from this folder up" in result.stderr
+    result = run("check", "--kb", FEDERALIST, "p.yaml")  # read against its own knowledge base: no note
+    assert "argmap.toml" not in result.stderr

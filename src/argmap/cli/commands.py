@@ -98,9 +98,11 @@ def _check_chunks(app: Argmap, targets: Sequence[str], fmt: str, jobs: int, tall
     # is reported once, not once per proposal.  With --jobs the workers' probe comes first.
     voc = app.vocabulary if jobs == 1 else None
     first = True
+    unknown_keys = False
     for item in app.check_paths(targets, jobs=jobs):
         if isinstance(item, InputError):
             tally["bad"] += 1
+            unknown_keys = unknown_keys or "unknown key" in str(item)
             click.echo(f"argmap: {item}", err=True)
             continue
         voc = voc or app.vocabulary
@@ -117,6 +119,12 @@ def _check_chunks(app: Argmap, targets: Sequence[str], fmt: str, jobs: int, tall
         del item  # let the verdict go before the next proposal is judged
         first = False
         yield piece
+    if unknown_keys and app.kb.is_shipped and app.config.path is None:
+        click.echo(
+            "argmap: note: these files were read against argmap's own knowledge base, as no argmap.toml was "
+            "found from this folder up; name yours with --kb, or run argmap in its project's folder",
+            err=True,
+        )
     if fmt == "json":
         yield "[]\n" if first else "\n]\n"
     elif fmt == "text" and tally["total"]:
