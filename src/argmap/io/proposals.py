@@ -84,20 +84,22 @@ def proposal_from_node(
             errors.extend(exc.errors())
             return None
 
-    allowed = [*META_KEYS, *components]
-    for key, (line, col) in root.keys.items():  # type: ignore[union-attr]
-        if key not in allowed:
-            errors.append(
-                InputError(
-                    "unknown key",
-                    path=path,
-                    line=line,
-                    column=col,
-                    key=key,
-                    expected=one_of(allowed, limit=40),
-                    suggestion=closest(key, allowed),
-                )
+    keys: dict[str, tuple[int, int]] = root.keys  # type: ignore[assignment]
+    unknown_keys = [k for k in keys if k not in META_KEYS and k not in components]
+    allowed = [*META_KEYS, *components] if unknown_keys else []
+    for key in unknown_keys:
+        line, col = keys[key]
+        errors.append(
+            InputError(
+                "unknown key",
+                path=path,
+                line=line,
+                column=col,
+                key=key,
+                expected=one_of(allowed, limit=40),
+                suggestion=closest(key, allowed),
             )
+        )
     items: dict[str, Node] = root.value
     title = attempt(lambda: v.text(items, "title", root, required=True))
     source = attempt(lambda: v.text(items, "source", root, required=True))
@@ -107,8 +109,13 @@ def proposal_from_node(
         pid = attempt(lambda: v.identifier(items["id"], "id")) or pid
     settings: list[Setting] = []
     for key, comp in components.items():
-        if key in items:
-            values = attempt(lambda key=key, comp=comp: v.component(items[key], comp)) or []  # type: ignore[misc]
+        node = items.get(key)
+        if node is not None:
+            try:
+                values = v.component(node, comp)
+            except InputError as exc:
+                errors.extend(exc.errors())
+                continue
             settings.extend((key, value) for value in values)
     opened: list[str] = []
     open_values: list[Setting] = []
@@ -452,7 +459,9 @@ class _Validator:
             )
         return node.value
 
-    def word(self, node: Node, key: str, choices: list[str], what: str) -> str:
+    def word(self, node: Node, key: str, choices: Sequence[str], what: str) -> str:
+        if node.value.__class__ is str and node.kind == "scalar" and node.value in choices:
+            return node.value  # the common case, settled before any message is thought of
         reading = yaml_reading(node, choices)
         if reading:
             raise self.error(reading, node, key=key, expected=one_of(choices))
@@ -475,7 +484,7 @@ class _Validator:
                     f"{_describe(node)} is not true or false", node, key=comp.key, expected="true or false"
                 )
             return ["true" if node.value else "false"]
-        allowed = list(comp.values)
+        allowed = comp.values
         if comp.arity == "one":
             return [self.word(node, comp.key, allowed, f"a value of {comp.key}")]
         children = node.value if node.kind == "sequence" else [node]

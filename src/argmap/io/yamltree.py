@@ -28,7 +28,7 @@ MAX_DEPTH = 32
 MAX_NODES = 100_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A YAML value with its position (1-based line and column)."""
 
@@ -135,9 +135,10 @@ def load_yaml(path: str, text: str | None = None, *, errors: list[InputError] | 
     return root
 
 
+#: Event classes, compared by identity (libyaml makes exactly these, never a subclass).
 _SCALAR_EVENT = yaml.ScalarEvent
-_COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_MAPPING_START, _SEQUENCE_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _STR = "tag:yaml.org,2002:str"
 #: The tags a list or mapping may carry (none, YAML's non-specific one, or its own); any other is refused.
 _COLLECTION_TAGS = frozenset((None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
@@ -208,13 +209,15 @@ class _Reader:
         for a sequence the key its items are named by in messages; `is_key` when the collection
         stands where its parent mapping wants a key."""
         stack: list[list[Any]] = []
+        parent: list[Any] | None = None  # stack[-1], kept as the stack changes
         count = 0
         errors = self.errors
+        implicit = _IMPLICIT
         while True:
             event = get()
-            parent = stack[-1] if stack else None
+            cls = event.__class__
             wants_key = parent is not None and parent[1] is not None and parent[4] is _WANT_KEY
-            if event.__class__ is _SCALAR_EVENT:
+            if cls is _SCALAR_EVENT:
                 if event.anchor is not None:
                     raise self.fatal("anchors and aliases are not supported", event)
                 if len(stack) > MAX_DEPTH:
@@ -227,16 +230,20 @@ class _Reader:
                 count += 1  # values are counted as they start (a key is not a value)
                 if count > MAX_NODES:
                     raise self.fatal(f"more than {MAX_NODES} values in one file", event)
-                key = None if parent is None or parent[4] is _SKIP else parent[4]
-                node = Node(
-                    self._scalar(event, key, line, column),
-                    line,
-                    column,
-                    "scalar",
-                    None,
-                    None if event.style else event.value,
-                )
-            elif isinstance(event, _COLLECTION_STARTS):
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":  # text unless a plain scalar resolves to another tag
+                    if event.implicit[0]:
+                        for candidate, pattern in implicit.get(value[:1], ()):
+                            if pattern.match(value):
+                                key = None if parent is None or parent[4] is _SKIP else parent[4]
+                                value = self._construct(event, candidate, key, line, column)
+                                break
+                elif tag != _STR:
+                    key = None if parent is None or parent[4] is _SKIP else parent[4]
+                    value = self._construct(event, tag, key, line, column)
+                node = Node(value, line, column, "scalar", None, None if event.style else event.value)
+            elif cls is _MAPPING_START or cls is _SEQUENCE_START:
                 if event.anchor is not None:
                     raise self.fatal("anchors and aliases are not supported", event)
                 if len(stack) > MAX_DEPTH:
@@ -249,12 +256,13 @@ class _Reader:
                 if event.tag not in _COLLECTION_TAGS:  # as for a scalar: no constructor but YAML's own
                     problem = f"could not determine a constructor for the tag '{event.tag}'"
                     self._refuse(f"cannot read value: {problem}", mark.line + 1, mark.column + 1, inherited)
-                if event.__class__ is yaml.MappingStartEvent:
-                    stack.append([{}, {}, mark.line + 1, mark.column + 1, _WANT_KEY, wants_key])
+                if cls is _MAPPING_START:
+                    parent = [{}, {}, mark.line + 1, mark.column + 1, _WANT_KEY, wants_key]
                 else:
-                    stack.append([[], None, mark.line + 1, mark.column + 1, inherited, wants_key])
+                    parent = [[], None, mark.line + 1, mark.column + 1, inherited, wants_key]
+                stack.append(parent)
                 continue
-            elif isinstance(event, _COLLECTION_ENDS):
+            elif cls is _MAPPING_END or cls is _SEQUENCE_END:
                 items, keys, line, column, _, was_key = stack.pop()
                 parent = stack[-1] if stack else None
                 if keys is None:
@@ -312,6 +320,13 @@ class _Reader:
                     if pattern.match(value):
                         tag = candidate
                         break
+        if tag == _STR:
+            return value
+        return self._construct(event, tag, key, line, column)
+
+    def _construct(self, event: Any, tag: str, key: str | None, line: int, column: int) -> Any:
+        """A scalar's value under `tag` (not text), or None with the error recorded."""
+        value = event.value
         if tag == _STR:
             return value
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
