@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from ..model.errors import InputError
 
 
 def atomic_write(path: str, text: str | Iterable[str]) -> None:
-    """Write `text` (a string, or chunks of one) to `path` through a temporary file
-    in the same folder, then rename it over `path`.
+    """Write `text` (a string, or chunks of one) to `path` so that a reader sees the old file or the whole
+    new one, never a part.
 
-    An interrupted write (an error, SIGINT, or SIGTERM under argmap's CLI, which
-    turns it into an exception) removes the temporary file and leaves the
-    previous file as it was.  The new file gets the old file's permissions, or
-    the usual ones for a new file (0666 less the umask).
+    On Linux the text goes into an unnamed file in the same folder (O_TMPFILE), which is written and
+    synced, then named ``.argmap-XXXX.tmp`` and at once renamed over `path`: a process killed before
+    that (even by SIGKILL, where no handler runs) leaves nothing behind.  Where the folder's file system
+    or the system cannot make or name an unnamed file, a named temporary file beside `path` is written
+    instead (a SIGKILL mid-write leaves it behind).  An interrupted write (an error, SIGINT, or SIGTERM
+    under argmap's CLI, which turns it into an exception) removes the temporary file and leaves the
+    previous file as it was.  The new file gets the old file's permissions, or the usual ones for a new
+    file (0666 less the umask).
+
+    Raises:
+        InputError: the folder does not exist, `path` is a folder, or the file cannot be written.
     """
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -31,6 +39,123 @@ def atomic_write(path: str, text: str | Iterable[str]) -> None:
         mode = 0o666 & ~umask
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    chunks = [text] if isinstance(text, str) else text
+    fd = _open_unnamed(folder, path)
+    if fd is None:
+        _write_named(path, folder, mode, chunks)
+        return
+    named = None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(fd)  # before the file has a name, so that the name never stands for half a file
+            os.fchmod(fd, mode)
+            named = _name_unnamed(fd, folder)
+            if named is None:  # the system cannot name it: its bytes go through a named temporary file
+                _write_named(path, folder, mode, _bytes_of(fd), binary=True)
+                return
+            os.replace(named, path)
+            named = None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+    finally:
+        if named is not None and os.path.lexists(named):
+            os.unlink(named)
+
+
+#: os.open(folder, O_TMPFILE) fails so where the kernel or the file system has no unnamed files.
+_NO_UNNAMED = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL)
+#: linkat fails so where an unnamed file cannot be named this way (no /proc, another mount, no privilege).
+_NO_NAMING = (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EACCES, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS)
+
+
+def _open_unnamed(folder: str, path: str) -> int | None:
+    """A file descriptor (read and write) of a new unnamed file in `folder`, or None where there are none
+    (not Linux, no /proc, a file system without O_TMPFILE).
+
+    Raises:
+        InputError: the folder cannot be written (as for a named temporary file).
+    """
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if exc.errno in _NO_UNNAMED:
+            return None
+        raise InputError(f"cannot write: {exc.strerror}", path=path) from None
+
+
+def _name_unnamed(fd: int, folder: str) -> str | None:
+    """Give the unnamed file open on `fd` a new name ``.argmap-XXXX.tmp`` in `folder` and return that path,
+    or None where the system cannot name it.  linkat never replaces a file, so a name taken meanwhile
+    is skipped for another.
+
+    Raises:
+        OSError: linking failed for another reason (a full disk, a read-only file system).
+    """
+    for _ in range(100):
+        name = os.path.join(folder, f".argmap-{os.urandom(6).hex()}.tmp")
+        try:
+            os.link(f"/proc/self/fd/{fd}", name)  # linkat(AT_SYMLINK_FOLLOW) through the /proc link
+            return name
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_NAMING:
+                raise
+        try:
+            if _link_empty_path(fd, name):  # linkat(AT_EMPTY_PATH): where /proc links cannot be followed
+                return name
+        except FileExistsError:
+            continue
+        return None
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), folder)
+
+
+def _link_empty_path(fd: int, name: str) -> bool:
+    """Whether ``linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH)`` (through the C library) named the file.
+
+    Raises:
+        FileExistsError: `name` exists.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        linkat = libc.linkat
+    except (OSError, AttributeError):
+        return False
+    linkat.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    linkat.restype = ctypes.c_int
+    at_fdcwd, at_empty_path = -100, 0x1000  # from <fcntl.h> on Linux
+    if linkat(fd, b"", at_fdcwd, os.fsencode(name), at_empty_path) == 0:
+        return True
+    if ctypes.get_errno() == errno.EEXIST:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), name)
+    return False
+
+
+def _bytes_of(fd: int) -> Iterator[bytes]:
+    """The bytes of the file open on `fd`, from its start, in chunks of 1 MiB."""
+    offset = 0
+    while data := os.pread(fd, 1 << 20, offset):
+        offset += len(data)
+        yield data
+
+
+def _write_named(
+    path: str, folder: str, mode: int, chunks: Iterable[str] | Iterable[bytes], binary: bool = False
+) -> None:
+    """Write `chunks` (text, or bytes if `binary`) to a temporary ``.argmap-XXXX.tmp`` in `folder`, synced
+    and given `mode`, then rename it over `path`; the temporary file is removed whatever happens.
+
+    Raises:
+        InputError: the file cannot be written.
+    """
     try:
         import tempfile  # only writers need it (argmap af reads through this module)
 
@@ -38,8 +163,8 @@ def atomic_write(path: str, text: str | Iterable[str]) -> None:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=path) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in [text] if isinstance(text, str) else text:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
