@@ -1,7 +1,9 @@
 """Nothing lost: an interrupted argmap leaves every file it writes as it was.
 
 Every file argmap writes goes through :func:`argmap.io.files.atomic_write`
-(a temporary `.argmap-*.tmp` beside the target, then a rename).  These tests
+(an unnamed file in the target's folder, named and renamed over the target once
+complete; where unnamed files are not available, a temporary `.argmap-*.tmp`
+beside the target, then a rename).  These tests
 kill real child processes in the middle of a write, with SIGTERM and SIGINT,
 and check the exit code (143, 130), the target (the old content, whole), and
 the folder (no temporary file left).
