@@ -14,8 +14,8 @@ def atomic_write(path: str, text: str | Iterable[str]) -> None:
     """Write `text` (a string, or chunks of one) to `path` so that a reader sees the old file or the whole
     new one, never a part.
 
-    On Linux the text goes into an unnamed file in the same folder (O_TMPFILE), which is written and
-    synced, then named ``.argmap-XXXX.tmp`` and at once renamed over `path`: a process killed before
+    On Linux the text goes into an unnamed file in the same folder (O_TMPFILE), which is written and synced, then
+    given a random name ``.argmap-*.tmp`` and at once renamed over `path`: a process killed before
     that (even by SIGKILL, where no handler runs) leaves nothing behind.  Where the folder's file system
     or the system cannot make or name an unnamed file, a named temporary file beside `path` is written
     instead (a SIGKILL mid-write leaves it behind).  An interrupted write (an error, SIGINT, or SIGTERM
@@ -90,9 +90,9 @@ def _open_unnamed(folder: str, path: str) -> int | None:
 
 
 def _name_unnamed(fd: int, folder: str) -> str | None:
-    """Give the unnamed file open on `fd` a new name ``.argmap-XXXX.tmp`` in `folder` and return that path,
-    or None where the system cannot name it.  linkat never replaces a file, so a name taken meanwhile
-    is skipped for another.
+    """Give the unnamed file open on `fd` a random name ``.argmap-*.tmp`` in `folder` (12 hex digits for the ``*``)
+    and return that path, or None where the system cannot name it.  linkat never replaces a file, so a name taken
+    meanwhile is skipped for another.
 
     Raises:
         OSError: linking failed for another reason (a full disk, a read-only file system).
@@ -150,8 +150,9 @@ def _bytes_of(fd: int) -> Iterator[bytes]:
 def _write_named(
     path: str, folder: str, mode: int, chunks: Iterable[str] | Iterable[bytes], binary: bool = False
 ) -> None:
-    """Write `chunks` (text, or bytes if `binary`) to a temporary ``.argmap-XXXX.tmp`` in `folder`, synced
-    and given `mode`, then rename it over `path`; the temporary file is removed whatever happens.
+    """Write `chunks` (text, or bytes if `binary`) to a temporary file ``.argmap-*.tmp`` (a random name from
+    :func:`tempfile.mkstemp`) in `folder`, synced and given `mode`, then rename it over `path`; the temporary file
+    is removed whatever happens.
 
     Raises:
         InputError: the file cannot be written.

@@ -153,7 +153,7 @@ class _Rate:
 
 
 class _JSON(JSONResponse):
-    """JSON as UTF-8; a lone surrogate, should one ever reach an answer, sent as its ``\\udXXX`` escape
+    """JSON as UTF-8; a lone surrogate, should one ever reach an answer, sent as its escape (``\\ud800`` for U+D800)
     instead of failing the response."""
 
     def render(self, content: Any) -> bytes:
