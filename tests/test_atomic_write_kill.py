@@ -11,15 +11,12 @@ from __future__ import annotations
 import errno
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
-from test_interrupt import HARNESS, OLD, _wait_for_started
+from test_interrupt import OLD, started_harness
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="unnamed files (O_TMPFILE) are Linux's")
 
@@ -60,19 +57,7 @@ def _unnamed_file_with_data(pid: int, folder: Path) -> bool:
 def _kill_mid_write(hook: str, args: list[str], folder: Path) -> tuple[int, str]:
     """Start argmap's command line `args` with the harness's `hook`, SIGKILL it once its output is an
     unnamed file in `folder` with some bytes in it, and return its exit code and standard error."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HARNESS, hook, *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        if not _wait_for_started(proc, timeout=60):
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            pytest.fail(f"the child never started writing: exit {proc.returncode}\n{out}\n{err}")
+    with started_harness(hook, args) as proc:
         # mid-write: slow chunks go on for about 1,000 s (fsync waits 60 s); the first 8 KiB reach the file
         deadline = time.monotonic() + 60
         while not _unnamed_file_with_data(proc.pid, folder):
@@ -84,10 +69,6 @@ def _kill_mid_write(hook: str, args: list[str], folder: Path) -> tuple[int, str]
         os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate(timeout=60)
         return proc.returncode, err
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
 
 
 #: (hook, command line with {target}): a write in slow chunks, and `schema -o` paused at the fsync

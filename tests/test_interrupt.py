@@ -184,11 +184,10 @@ class Outcome:
     stderr: str
 
 
-def interrupt(
-    hook: str, args: list[str], sig: signal.Signals, *, cwd: Path = ROOT, grace: float = 10.0, delay: float = 0.2
-) -> Outcome:
-    """Start the harness, wait for `started`, wait `delay` more, send `sig`, and wait up to `grace`
-    seconds for the end."""
+@contextlib.contextmanager
+def started_harness(hook: str, args: list[str], *, cwd: Path = ROOT) -> Iterator[subprocess.Popen[str]]:
+    """The harness running argmap's command line `args` with `hook`, once it has printed `started` (a failed
+    test if it never does); its whole session is killed on leaving."""
     proc = subprocess.Popen(
         [sys.executable, "-c", HARNESS, hook, *args],
         cwd=cwd,
@@ -199,11 +198,23 @@ def interrupt(
         preexec_fn=_limit_memory,
     )
     try:
-        seen = _wait_for_started(proc, timeout=60)
-        if not seen:
+        if not _wait_for_started(proc, timeout=60):
             os.killpg(proc.pid, signal.SIGKILL)  # the session: a probe's child too
             out, err = proc.communicate()
             pytest.fail(f"the child never reached the hook {hook!r}: exit {proc.returncode}\n{out}\n{err}")
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+
+
+def interrupt(
+    hook: str, args: list[str], sig: signal.Signals, *, cwd: Path = ROOT, grace: float = 10.0, delay: float = 0.2
+) -> Outcome:
+    """Start the harness, wait for `started`, wait `delay` more, send `sig`, and wait up to `grace`
+    seconds for the end."""
+    with started_harness(hook, args, cwd=cwd) as proc:
         time.sleep(delay)  # inside the pause
         proc.send_signal(sig)
         try:
@@ -213,10 +224,6 @@ def interrupt(
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
             return Outcome(None, out, err)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
 
 
 def _limit_memory() -> None:
