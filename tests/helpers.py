@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -134,3 +137,37 @@ def probe_without_child(kb: Any, **_: Any) -> float:
     refused file is an input error at once) without its child process; passed, in no time."""
     kb.sources()
     return 0.0
+
+
+#: Options every test server gets: any free port, and no rate limit a test would notice.
+SERVE_DEFAULTS = ("--port", "0", "--max-rate", "1000")
+
+
+def start_serve(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """`argmap serve --port 0 --max-rate 1000 ARGS` as a real process: the process, the URL it serves at,
+    and the lines it wrote to standard error until then.
+
+    Raises:
+        AssertionError: it did not say where it serves within five minutes (the process is killed).
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from argmap.cli import entry; entry()", "serve", *SERVE_DEFAULTS, *args],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stderr is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        found = re.search(r"at (http://\S+/)", line)
+        if found:
+            return proc, found.group(1), seen
+    proc.kill()
+    proc.wait()
+    raise AssertionError("argmap serve did not start: " + "".join(seen))

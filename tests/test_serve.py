@@ -10,14 +10,12 @@ at the same time, and stopped with SIGINT.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -40,7 +38,7 @@ from argmap.serve.app import CSP, LOCAL_HOSTS, attachment, create_app, error
 from argmap.serve.server import allowed_hosts, bind
 from argmap.serve.service import Service
 from cli_runner import run
-from helpers import PROPOSALS, ROOT
+from helpers import PROPOSALS, ROOT, start_serve
 
 FEDERALIST = ROOT / "examples" / "federalist10"
 EXAMPLE = "european_reassurance_force.yaml"
@@ -714,26 +712,9 @@ def test_serve_answers_at_once_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     stops it with exit 0."""
     import httpx
 
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from argmap.cli import entry; entry()", "serve", "--port", "0", "--max-rate", "1000"],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc, url, _ = start_serve()
     try:
         assert proc.stderr is not None
-        url = None
-        deadline = time.monotonic() + 300
-        lines = []
-        while url is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line)
-            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-            url = found.group(1) if found else None
-        assert url, "".join(lines)
         m = httpx.get(url + f"api/proposals/{EXAMPLE}", timeout=60).json()["proposal"]
         bodies = [{"proposal": {**m, "us_role": [role]}} for role in ("none", "backstop", "intelligence", "none")] * 3
         results: list[Any] = [None] * len(bodies)
@@ -773,25 +754,9 @@ def test_serve_on_the_ipv6_loopback_answers_its_own_page() -> None:
     """--host ::1: the page's own requests (Host: [::1]:PORT) are answered, a foreign Host is refused as JSON."""
     import httpx
 
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from argmap.cli import entry; entry()", "serve", "--host", "::1", "--port", "0"],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc, url, lines = start_serve("--host", "::1")
     try:
-        assert proc.stderr is not None
-        url, lines = None, []
-        deadline = time.monotonic() + 300
-        while url is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line)
-            found = re.search(r"at (http://\[::1\]:\d+/)", line)
-            url = found.group(1) if found else None
-        assert url, "".join(lines)
+        assert url.startswith("http://[::1]:"), url
         assert not any("warning" in line for line in lines)  # the loopback address: nothing to warn about
         answer = httpx.get(url + "api/vocabulary", timeout=60)
         assert answer.status_code == 200, answer.text

@@ -13,12 +13,9 @@ Chromium or chromedriver is missing.
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,7 +39,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from argmap import Argmap
 from cli_runner import run
-from helpers import ROOT
+from helpers import ROOT, start_serve
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 DRIVER = shutil.which("chromedriver")
@@ -58,36 +55,8 @@ WAIT = 120
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from argmap.cli import entry; entry()",
-            "serve",
-            "--port",
-            "0",
-            "--max-rate",
-            "1000",
-            *args,
-        ],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stderr is not None
-    seen = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-        if found:
-            return proc, found.group(1)
-    proc.kill()
-    raise AssertionError("argmap serve did not start: " + "".join(seen))
+    proc, url, _ = start_serve(*args)
+    return proc, url
 
 
 def stop_server(proc: subprocess.Popen[str]) -> None:
