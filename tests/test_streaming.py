@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import weakref
 from collections.abc import Iterator
@@ -15,8 +16,8 @@ import pytest
 
 import argmap.api
 import argmap.cli.commands as commands
-from tests.cli_runner import run
-from tests.helpers import PROPOSALS
+from cli_runner import run
+from helpers import PROPOSALS
 
 FILES = sorted(PROPOSALS.glob("*.yaml"))[:4]
 
@@ -206,3 +207,58 @@ def test_a_text_speaks_of_the_date_judged(tmp_path: Path) -> None:
     assert texts and all("as of February 2024" in t and "today" not in t and "{" not in t for t in texts)
     plain = run("check", "--exit-zero", "--format", "json", PROPOSALS / "guaranteed_guarantees.yaml")
     assert all("{" not in w["text"] for w in json.loads(plain.stdout)[0]["warnings"])
+
+
+# ---------------------------------------------------------------------------- listing a folder
+def test_a_folder_is_listed_in_code_point_order_across_packed_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argmap.io import proposals
+
+    monkeypatch.setattr(proposals, "_RUN", 3)  # several runs to merge from a handful of names
+    names = ["b.yaml", "a.yml", "Z.yaml", "é.yaml", "a b.yaml", "10.yaml", "9.yaml", "ß.yml"]
+    for name in [*names, ".hidden.yaml", "notes.txt", "x.yaml~"]:
+        (tmp_path / name).write_text("title: t\n", encoding="utf-8")
+    raw = os.fsdecode(b"\xff.yaml")  # a name that is not UTF-8 survives the packing
+    (tmp_path / raw).write_text("title: t\n", encoding="utf-8")
+    files = proposals.expand_paths([str(tmp_path / "b.yaml"), str(tmp_path)])
+    expected = [str(tmp_path / "b.yaml"), *(os.path.join(tmp_path, n) for n in sorted([*names, raw]))]
+    assert list(files) == expected
+    assert list(files) == expected  # iterated twice, the same
+    assert len(files) == len(expected)
+    assert os.path.join(tmp_path, "ß.yml") in files
+    assert os.path.join(tmp_path, ".hidden.yaml") not in files
+    assert list(proposals.proposal_names(str(tmp_path))) == sorted([*names, raw])
+
+
+def test_an_unreadable_folder_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from argmap.io import proposals
+    from argmap.model.errors import InputError
+
+    def refuse(path: str) -> Any:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(proposals.os, "scandir", refuse)
+    with pytest.raises(InputError, match="cannot read the folder: Permission denied"):
+        proposals.expand_paths([str(tmp_path)])
+
+
+def test_jobs_hand_out_a_window_of_chunks_not_the_whole_batch(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --jobs, chunks are taken from the listing as results come back, at most two a worker ahead."""
+    from argmap.engine import workers
+
+    taken: list[str] = []
+    real = workers.islice
+
+    def islice(iterable: Any, size: int) -> Any:
+        return (taken.append(p) or p for p in real(iterable, size))
+
+    monkeypatch.setattr(workers, "islice", islice)
+    seen = []
+    many = [str(p) for p in sorted(folder.glob("*.yaml"))] * 10  # 40 files, chunks of 5 for 2 jobs
+    app = argmap.api.Argmap()
+    for i, _item in enumerate(app.check_paths(many, jobs=2)):
+        seen.append(len(taken))
+        if i == 0:
+            assert len(taken) <= 4 * 5  # two chunks a worker in flight, no more
+    assert len(seen) == 40 and taken == many

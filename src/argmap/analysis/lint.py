@@ -27,7 +27,7 @@ from ..asp.terms import text
 from ..engine.control import MODES, PRELUDE, Engine
 from ..engine.judge import judge
 from ..engine.kbspec import KnowledgeBase, engine_sources
-from ..io.proposals import PROPOSAL_SUFFIXES, load_proposal
+from ..io.proposals import load_proposal, proposal_names
 from ..io.yamltree import read_text
 from ..model.errors import InputError
 from ..model.lint import Finding
@@ -680,9 +680,7 @@ def _word_diff(quote: str, passage: str) -> str:
 
 # ---------------------------------------------------------------------------- proposals
 def _proposal_files(folder: str) -> list[str]:
-    return sorted(
-        os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(PROPOSAL_SUFFIXES) and not n.startswith(".")
-    )
+    return [os.path.join(folder, name) for name in proposal_names(folder)]
 
 
 def _relative(path: str) -> str:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Collection, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING
 
 from ..io.proposals import load_proposal
 from ..model.errors import InputError
@@ -19,6 +22,9 @@ from ..model.verdicts import Verdict
 from .control import Engine
 from .judge import judge
 from .kbspec import KnowledgeBase
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 _WORKER: Engine | None = None
 
@@ -59,7 +65,7 @@ def _check_chunk(paths: list[str]) -> list[Verdict | InputError]:
 
 
 def parallel_check(
-    kb: KnowledgeBase, timeout: float | None, files: Sequence[str], jobs: int
+    kb: KnowledgeBase, timeout: float | None, files: Collection[str], jobs: int
 ) -> Iterator[Verdict | InputError]:
     """Verdicts (or the InputError of a bad file) for `files`, in order, from `jobs` processes.
 
@@ -75,10 +81,17 @@ def parallel_check(
         probe(kb, timeout=timeout)
 
     size = max(1, min(64, -(-len(files) // (jobs * 4))))
-    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    paths = iter(files)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(
         jobs, initializer=_init_worker, initargs=(kb, timeout, os.getpid())
     ) as pool:
-        for chunk in pool.imap(_check_chunk, chunks):
-            yield from chunk
+        # At most two chunks a worker are in flight, handed out as results come back in order: the
+        # batch is never listed whole, so memory does not grow with it.
+        pending: deque[AsyncResult[list[Verdict | InputError]]] = deque()
+        while True:
+            while len(pending) < 2 * jobs and (chunk := list(islice(paths, size))):
+                pending.append(pool.apply_async(_check_chunk, (chunk,)))
+            if not pending:
+                return
+            yield from pending.popleft().get()

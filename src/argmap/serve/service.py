@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..io.proposals import PROPOSAL_SUFFIXES, proposal_from_node
+from ..io.proposals import proposal_from_node, proposal_names
 from ..io.yamltree import MAX_BYTES, MAX_DEPTH, Node, load_yaml
 from ..model.errors import InputError, closest, one_of
 from ..model.proposal import Proposal
@@ -153,14 +153,13 @@ class Service:
         found: dict[str, tuple[str, str | None]] = {}
         for folder in self.proposal_dirs:
             inside = os.path.realpath(folder)
-            for entry in sorted(os.listdir(folder)):
-                if entry.endswith(PROPOSAL_SUFFIXES) and not entry.startswith("."):
-                    path = os.path.join(folder, entry)
-                    real = os.path.realpath(path)
-                    if os.path.commonpath([inside, real]) != inside:
-                        found.setdefault(entry, (path, "a link to a file outside the proposals folder: not read"))
-                    elif os.path.isfile(real):
-                        found.setdefault(entry, (path, None))
+            for entry in proposal_names(folder):
+                path = os.path.join(folder, entry)
+                real = os.path.realpath(path)
+                if os.path.commonpath([inside, real]) != inside:
+                    found.setdefault(entry, (path, "a link to a file outside the proposals folder: not read"))
+                elif os.path.isfile(real):
+                    found.setdefault(entry, (path, None))
         return found
 
     def proposals(self) -> list[dict[str, Any]]:
