@@ -28,7 +28,12 @@ loading it with libyaml (``yaml.load`` with CSafeLoader), plus the bare solve
 of its proposal (as above), both timed in this process.  CPU time, not wall
 time, so that other work on a shared machine counts less.
 
-Run:  python bench/bench_check.py            (a minute or two)
+The end-to-end measurement is repeated --rounds times (5 by default), each
+round timing the floor and then each format in turn, so that a burst of other
+work on the machine touches one round rather than one side; the median ratio
+and the spread are reported.
+
+Run:  python bench/bench_check.py            (a few minutes)
       python bench/bench_check.py --sizes 100 1000 --naive-sample 200 --files 2000
       python bench/bench_check.py --sizes --files 2000     (end to end only)
 """
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -114,6 +120,7 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--files", type=int, default=2000, help="proposal files for the end-to-end run (0: none)")
+    parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds (the median ratio is reported)")
     args = parser.parse_args()
 
     kb = KnowledgeBase.shipped()
@@ -163,7 +170,7 @@ def main() -> None:
         if not same:
             raise SystemExit("verdicts differ between argmap and the naive approach")
     if args.files:
-        end_to_end(kb, args.files, args.seed)
+        end_to_end(kb, args.files, args.seed, args.rounds)
 
 
 # ---------------------------------------------------------------- end to end: files in, text out
@@ -212,7 +219,7 @@ def _check_cpu(folder: str, fmt: str) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def end_to_end(kb: KnowledgeBase, n: int, seed: int) -> None:
+def end_to_end(kb: KnowledgeBase, n: int, seed: int, rounds: int = 5) -> None:
     """The marginal CPU cost of a file in `argmap check` (a real process) against libyaml load + bare solve."""
     import os
     import shutil
@@ -238,29 +245,46 @@ def end_to_end(kb: KnowledgeBase, n: int, seed: int) -> None:
             if i < small:
                 shutil.copy(path, small_dir)
         size = sum(os.path.getsize(p) for p in paths) / n
-        # the floor: libyaml load of each file (read included), and the bare solve of its proposal
-        t = time.process_time()
-        for path in paths:
-            with open(path, encoding="utf-8") as handle:
-                yaml.load(handle.read(), Loader=yaml.CSafeLoader)
-        load_us = (time.process_time() - t) / n * 1e6
         assumptions = [engine.assumptions(p) for p in proposals]
         ctl = engine._ctl
         ctl.configuration.solve.models = "1"  # type: ignore[union-attr]
         ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
         engine._config = None
-        t = time.process_time()
-        for a in assumptions:
-            ctl.solve(assumptions=a, on_model=lambda m: m.symbols(shown=True))
-        bare_us = (time.process_time() - t) / n * 1e6
-        floor = load_us + bare_us
+
+        def floor_us() -> tuple[float, float]:
+            # the floor: libyaml load of each file (read included), and the bare solve of its proposal
+            t = time.process_time()
+            for path in paths:
+                with open(path, encoding="utf-8") as handle:
+                    yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+            load = (time.process_time() - t) / n * 1e6
+            t = time.process_time()
+            for a in assumptions:
+                ctl.solve(assumptions=a, on_model=lambda m: m.symbols(shown=True))
+            return load, (time.process_time() - t) / n * 1e6
+
+        formats = ("text", "jsonl")
         print()
         print(f"end to end: argmap check on {n:,} and {small:,} random proposal files ({size:,.0f} bytes each)")
-        print(f"  floor: libyaml load {load_us:.0f} µs + bare solve {bare_us:.0f} µs = {floor:.0f} µs a file")
-        print(f"  {'format':>8} {'check µs/file':>14} {'check/floor':>12}")
-        for fmt in ("text", "jsonl"):
-            marginal = (_check_cpu(big_dir, fmt) - _check_cpu(small_dir, fmt)) / (n - small) * 1e6
-            print(f"  {fmt:>8} {marginal:>14.0f} {marginal / floor:>11.2f}x")
+        print(f"  {rounds} rounds, each measuring the floor and then every format, interleaved; CPU time")
+        print(f"  {'round':>5} {'load µs':>8} {'solve µs':>9} {'floor µs':>9}", end="")
+        print("".join(f" {fmt + ' µs':>9} {'ratio':>6}" for fmt in formats))
+        ratios: dict[str, list[float]] = {fmt: [] for fmt in formats}
+        for r in range(1, rounds + 1):
+            load, bare = floor_us()
+            floor = load + bare
+            print(f"  {r:>5} {load:>8.0f} {bare:>9.0f} {floor:>9.0f}", end="", flush=True)
+            for fmt in formats:
+                marginal = (_check_cpu(big_dir, fmt) - _check_cpu(small_dir, fmt)) / (n - small) * 1e6
+                ratios[fmt].append(marginal / floor)
+                print(f" {marginal:>9.0f} {marginal / floor:>5.2f}x", end="", flush=True)
+            print()
+        for fmt in formats:
+            got = sorted(ratios[fmt])
+            print(
+                f"  {fmt}: check/floor median {statistics.median(got):.2f}x "
+                f"(min {got[0]:.2f}x, max {got[-1]:.2f}x over {rounds} rounds)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
