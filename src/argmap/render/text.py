@@ -58,9 +58,11 @@ def wrap(text: str, indent: str, hang: int = 0) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def quoted(quote: str) -> str:
     """A quote in typographic double quotation marks; double marks inside it become single ones,
-    as quotations within quotations are set (so a quote that opens with a quotation reads ‘…’)."""
+    as quotations within quotations are set (so a quote that opens with a quotation reads ‘…’).
+    Remembered, as :func:`wrap` is: a batch cites the same claims again and again."""
     inner = clean(quote).replace("“", "‘").replace("”", "’")
     return f"“{inner}”"
 
@@ -70,7 +72,18 @@ def cite(basis: str, voc: Vocabulary, indent: str) -> list[str]:
     claim = voc.claims.get(basis)
     if claim is None:
         return [f"{indent}({clean(voc.basis_text(basis))})"]
-    return [wrap(f"[{basis}] {quoted(claim.quote)}", indent)]
+    return [_cited(basis, claim.quote, indent)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cited(basis: str, quote: str, indent: str) -> str:
+    return wrap(f"[{basis}] {quoted(quote)}", indent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _item(mark: str, text: str, holds: str, indent: str) -> str:
+    """One reason, conflict or remark line, filled (remembered: a batch repeats them)."""
+    return wrap(f"{mark} {clean(text)}{qualifier(holds)}", indent, 2)
 
 
 def qualifier(holds: str) -> str:
@@ -170,10 +183,13 @@ def reason_groups(v: Verdict, voc: Vocabulary) -> list[tuple[VerdictSpec, str, s
     headed as contributing, not as the cause.
     """
     out = []
+    by_verdict: dict[str, dict[str, list[Reason]]] = {}
+    for r in v.reasons:
+        by_verdict.setdefault(r.verdict, {}).setdefault(r.effect, []).append(r)
     for spec in voc.registry:
-        groups: dict[str, list[Reason]] = {}
-        for r in v.reasons_for(spec.name):
-            groups.setdefault(r.effect, []).append(r)
+        groups = by_verdict.get(spec.name)
+        if not groups:
+            continue
         if spec.kind == "bool":
             order = sorted(groups, key=lambda e: (not spec.bad_effect(e), e))
         elif spec.kind == "level":
@@ -201,7 +217,7 @@ def verdict_text(v: Verdict, voc: Vocabulary) -> str:
         lines += ["", f"  {clean(heading)}:"]
         mark = "-" if spec.bad_effect(effect) else "+"
         for r in reasons:
-            lines.append(wrap(f"{mark} {clean(r.text)}{qualifier(r.holds)}", "    ", 2))
+            lines.append(_item(mark, r.text, r.holds, "    "))
             lines += cite(r.basis, voc, "      ")
     if v.phases:
         lines += ["", "  Roadmap (headline verdicts are the final phase's):"]
