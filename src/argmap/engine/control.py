@@ -38,7 +38,7 @@ from . import bridge, interrupts
 from .kbspec import KnowledgeBase, engine_sources
 from .vocabulary import read_vocabulary
 
-#: How many completions of an open proposal an explanation looks at.
+#: How many completions of an open proposal the table of which completions give which verdict reads.
 MAX_COMPLETIONS = 4096
 
 #: The engine's support program for each mode.
@@ -165,6 +165,7 @@ class Engine:
         self._position = {lit: i for i, lit in enumerate(assumed)}
         self._is_input = frozenset(self._inputs)
         self._symbols: dict[int, clingo.Symbol] | None = None
+        self._atoms: dict[clingo.Symbol, int] | None = None  # every atom's program literal (_consequences)
         self.vocabulary: Vocabulary = read_vocabulary(self.facts, self.index, self.possible)
         self._check_shown()
 
@@ -353,42 +354,91 @@ class Engine:
         return Answer(cautious, brave)
 
     def _completions(self, assumptions: Sequence[int]) -> Answer:
-        """Every completion of an open proposal, for explanations.
+        """Every completion of an open proposal, for explanations: what holds in some and in all.
 
-        clasp's brave and cautious modes track only shown atoms, and an
-        explanation needs every atom and every rule firing; so the completions
-        are enumerated (up to MAX_COMPLETIONS) and combined here.
+        clasp's brave and cautious modes give the shown atoms; an explanation
+        needs every atom and every rule firing, which they do not track.  So
+        those are found by :meth:`_consequences`, a model at a time, each asked
+        to differ from what is known: exact over every completion, in as many
+        solves as it takes to grow the union and shrink the intersection (tens,
+        where completions number thousands), not one model read per completion.
+
+        Raises:
+            InputError: no answer set (the constraints reject every completion), or the timeout.
         """
-        self._configure("auto", str(MAX_COMPLETIONS))
-        brave: set[clingo.Symbol] = set()
-        cautious: set[clingo.Symbol] | None = None
-        atoms: set[clingo.Symbol] = set()
-        atoms_cautious: set[clingo.Symbol] | None = None
-        trace: set[clingo.Symbol] = set()
+        brave, _, _ = self._solve(assumptions, "brave", False)
+        cautious, _, _ = self._solve(assumptions, "cautious", False)
+        some, every = self._consequences(assumptions)
+        fired = frozenset(sym for sym in some if sym.name == FIRED)
+        return Answer(
+            cautious,
+            brave,
+            fired,
+            some - fired,
+            frozenset(sym for sym in every if sym.name != FIRED),
+        )
+
+    def _consequences(self, assumptions: Sequence[int]) -> tuple[frozenset[clingo.Symbol], frozenset[clingo.Symbol]]:
+        """Every atom true in some answer set under `assumptions`, and every atom true in all.
+
+        The usual loop for brave and cautious consequences (clasp runs it on
+        shown atoms): take a model; then, while one exists, ask for a model
+        with an atom outside the union found so far (a rule added through the
+        backend under a fresh activation atom, assumed while it applies and
+        released after), and likewise for a model without some atom of the
+        intersection.  Each model is read once, as program literals.
+
+        Raises:
+            InputError: no answer set, or the timeout.
+        """
+        ctl = self._ctl
+        if self._atoms is None:
+            self._atoms = {atom.symbol: atom.literal for atom in ctl.symbolic_atoms}
+        literal_of = self._atoms
+        found: list[set[int]] = []
 
         def on_model(model: clingo.Model) -> None:
-            nonlocal cautious, atoms_cautious
-            shown = set(model.symbols(shown=True))
-            brave.update(shown)
-            cautious = shown if cautious is None else cautious & shown
-            these = set()
-            for sym in model.symbols(atoms=True):
-                if sym.name == FIRED:
-                    trace.add(sym)
-                else:
-                    these.add(sym)
-            atoms.update(these)
-            atoms_cautious = these if atoms_cautious is None else atoms_cautious & these
+            found.append({literal_of[sym] for sym in model.symbols(atoms=True)})
 
-        result = self.run(assumptions, on_model=on_model)
-        if not result.satisfiable:
+        def model(activation: int | None) -> set[int] | None:
+            found.clear()
+            given = Assumptions(assumptions)
+            given.released = getattr(assumptions, "released", self._held.intersection(assumptions))
+            if activation is not None:
+                given.append(activation)
+            self._configure("auto", "1")
+            return found[-1] if self.run(given, on_model=on_model).satisfiable else None
+
+        first = model(None)
+        if first is None:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
-        return Answer(
-            frozenset(cautious or ()),
-            frozenset(brave),
-            frozenset(trace),
-            frozenset(atoms),
-            frozenset(atoms_cautious or ()),
+        some, every = set(first), set(first)
+        everything = frozenset(literal_of.values())
+        for growing in (True, False):
+            with ctl.backend() as backend:
+                activation = backend.add_atom()
+                backend.add_external(activation, clingo.TruthValue.Free)
+            try:
+                while True:
+                    # while `activation` holds: some atom outside `some` is true / some atom of `every` is false
+                    body = [-lit for lit in everything - some] if growing else sorted(every)
+                    if not body:
+                        break
+                    with ctl.backend() as backend:
+                        backend.add_rule([], [*sorted(body), activation])
+                    other = model(activation)
+                    if other is None:
+                        break
+                    some |= other
+                    every &= other
+            finally:
+                ctl.release_external(activation)
+        symbols_of: dict[int, list[clingo.Symbol]] = {}
+        for sym, lit in literal_of.items():
+            symbols_of.setdefault(lit, []).append(sym)
+        return (
+            frozenset(sym for lit in some for sym in symbols_of[lit]),
+            frozenset(sym for lit in every for sym in symbols_of[lit]),
         )
 
     def completion_table(
