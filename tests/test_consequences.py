@@ -97,3 +97,21 @@ def test_no_answer_set_is_an_input_error(engine: Engine) -> None:
             engine._consequences([*engine.complete([]), doomed])
     finally:
         engine._ctl.release_external(doomed)
+
+
+def test_asking_again_adds_nothing_to_the_program(engine: Engine, tmp_path) -> None:
+    """A long-lived engine (argmap serve) asked the same and other open questions does not grow:
+    the rules the loop steers are added once, then only switched."""
+    proposal = _opened(engine, tmp_path, 2)
+    other = _opened(engine, tmp_path, 0)
+    first = engine._consequences(engine.assumptions(proposal))
+
+    def size() -> tuple[float, float]:
+        lp = engine._ctl.statistics["problem"]["lp"]
+        return lp["atoms"], lp["rules"]
+
+    before = size()
+    for _ in range(3):
+        engine._consequences(engine.assumptions(other))
+        assert engine._consequences(engine.assumptions(proposal)) == first
+    assert size() == before

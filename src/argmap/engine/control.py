@@ -61,6 +61,25 @@ class Assumptions(list[int]):
 
 
 @dataclass(frozen=True)
+class _Seekers:
+    """The backend atoms :meth:`Engine._consequences` steers (see :meth:`Engine._seekers`).
+
+    ``literal_of`` maps every atom to its program literal; ``known`` and
+    ``kept`` map a non-fact literal to its two externals (marks); ``grow``
+    and ``shrink`` switch the two constraints on; ``known_on`` and
+    ``kept_on`` are the literals whose marks are true now.
+    """
+
+    literal_of: dict[clingo.Symbol, int]
+    known: dict[int, int]
+    kept: dict[int, int]
+    grow: int
+    shrink: int
+    known_on: set[int]  # the literals whose mark is set true now
+    kept_on: set[int]
+
+
+@dataclass(frozen=True)
 class Answer:
     """The atoms of one question's answer sets.
 
@@ -165,7 +184,7 @@ class Engine:
         self._position = {lit: i for i, lit in enumerate(assumed)}
         self._is_input = frozenset(self._inputs)
         self._symbols: dict[int, clingo.Symbol] | None = None
-        self._atoms: dict[clingo.Symbol, int] | None = None  # every atom's program literal (_consequences)
+        self._seek: _Seekers | None = None  # the rules _consequences steers, once it is first asked
         self.vocabulary: Vocabulary = read_vocabulary(self.facts, self.index, self.possible)
         self._check_shown()
 
@@ -383,56 +402,55 @@ class Engine:
 
         The usual loop for brave and cautious consequences (clasp runs it on
         shown atoms): take a model; then, while one exists, ask for a model
-        with an atom outside the union found so far (a rule added through the
-        backend under a fresh activation atom, assumed while it applies and
-        released after), and likewise for a model without some atom of the
-        intersection.  Each model is read once, as program literals.
+        with an atom outside the union found so far, and likewise for a model
+        without some atom of the intersection.  "Outside the union" is asked
+        through rules added once per engine (:meth:`_seekers`), steered by
+        externals set between solves: nothing is added per question, so a
+        long-lived engine (``argmap serve``) neither grows nor slows.  Each
+        model is read once, as program literals.
 
         Raises:
             InputError: no answer set, or the timeout.
         """
-        ctl = self._ctl
-        if self._atoms is None:
-            self._atoms = {atom.symbol: atom.literal for atom in ctl.symbolic_atoms}
-        literal_of = self._atoms
+        seek = self._seekers()
+        literal_of = seek.literal_of
         found: list[set[int]] = []
 
         def on_model(model: clingo.Model) -> None:
             found.append({literal_of[sym] for sym in model.symbols(atoms=True)})
 
-        def model(activation: int | None) -> set[int] | None:
+        given = Assumptions(assumptions)
+        given.released = getattr(assumptions, "released", self._held.intersection(assumptions))
+
+        def model() -> set[int] | None:
             found.clear()
-            given = Assumptions(assumptions)
-            given.released = getattr(assumptions, "released", self._held.intersection(assumptions))
-            if activation is not None:
-                given.append(activation)
             self._configure("auto", "1")
             return found[-1] if self.run(given, on_model=on_model).satisfiable else None
 
-        first = model(None)
+        first = model()
         if first is None:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
         some, every = set(first), set(first)
-        everything = frozenset(literal_of.values())
-        for growing in (True, False):
-            with ctl.backend() as backend:
-                activation = backend.add_atom()
-                backend.add_external(activation, clingo.TruthValue.Free)
+        # grow: some atom not marked known is true; shrink: some atom marked kept is false
+        for growing, marks, on in ((True, seek.known, seek.known_on), (False, seek.kept, seek.kept_on)):
+            switch = seek.grow if growing else seek.shrink
+            target = some if growing else every
+            self._mark(marks, on, on - target, False)
+            self._mark(marks, on, target - on, True)
+            self._ctl.assign_external(switch, True)
             try:
                 while True:
-                    # while `activation` holds: some atom outside `some` is true / some atom of `every` is false
-                    body = [-lit for lit in everything - some] if growing else sorted(every)
-                    if not body:
-                        break
-                    with ctl.backend() as backend:
-                        backend.add_rule([], [*sorted(body), activation])
-                    other = model(activation)
+                    other = model()
                     if other is None:
                         break
+                    if growing:
+                        self._mark(marks, on, other - some, True)
+                    else:
+                        self._mark(marks, on, every - other, False)
                     some |= other
                     every &= other
             finally:
-                ctl.release_external(activation)
+                self._ctl.assign_external(switch, False)
         symbols_of: dict[int, list[clingo.Symbol]] = {}
         for sym, lit in literal_of.items():
             symbols_of.setdefault(lit, []).append(sym)
@@ -440,6 +458,59 @@ class Engine:
             frozenset(sym for lit in some for sym in symbols_of[lit]),
             frozenset(sym for lit in every for sym in symbols_of[lit]),
         )
+
+    def _mark(self, marks: dict[int, int], on: set[int], lits: Iterable[int], value: bool) -> None:
+        """Set the marks of `lits` (those that have one) to `value`, and record it in `on`.
+
+        A mark keeps its value between questions (it constrains nothing while
+        its switch is off), so a question sets only the marks that differ
+        from the last one's: changing an external's value is not free.
+        """
+        assign = self._ctl.assign_external
+        for lit in lits:
+            if lit in marks:
+                assign(marks[lit], value)
+                if value:
+                    on.add(lit)
+                else:
+                    on.discard(lit)
+
+    def _seekers(self) -> _Seekers:
+        """The rules :meth:`_consequences` steers, added through the backend on its first call.
+
+        Two externals ``grow`` and ``shrink``, held false; for each atom's
+        literal ``a`` that is not a fact, externals ``known_a`` and ``kept_a``
+        (marks), ``new :- a, not known_a.`` and ``drop :- kept_a, not a.``;
+        then ``:- grow, not new.`` and ``:- shrink, not drop.``  A question
+        sets a switch true for its phase and the marks to what it has found.
+        While both switches are false nothing is constrained, whatever the
+        marks, so the engine's other questions keep their answers and their
+        number of answer sets.
+        """
+        if self._seek is not None:
+            return self._seek
+        atoms = self._ctl.symbolic_atoms
+        literal_of = {atom.symbol: atom.literal for atom in atoms}
+        open_literals = sorted({atom.literal for atom in atoms if not atom.is_fact})
+        known: dict[int, int] = {}
+        kept: dict[int, int] = {}
+        with self._ctl.backend() as backend:
+
+            def external() -> int:
+                atom = backend.add_atom()
+                backend.add_external(atom, clingo.TruthValue.False_)
+                return atom
+
+            new, drop = backend.add_atom(), backend.add_atom()
+            grow, shrink = external(), external()
+            for lit in open_literals:
+                known[lit], kept[lit] = external(), external()
+                backend.add_rule([new], [lit, -known[lit]])
+                backend.add_rule([drop], [kept[lit], -lit])
+            backend.add_rule([], [grow, -new])
+            backend.add_rule([], [shrink, -drop])
+        self._seek = _Seekers(literal_of, known, kept, grow, shrink, set(), set())
+        return self._seek
 
     def completion_table(
         self, assumptions: Sequence[int], keys: Iterable[str]
