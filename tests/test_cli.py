@@ -101,7 +101,7 @@ def test_check_json_has_one_object_per_file(check_json: list[dict[str, Any]]) ->
     assert isinstance(check_json, list)
     assert [v["proposal"] for v in check_json] == [p.stem for p in proposal_paths()]
     for v in check_json:
-        assert VERDICT_KEYS <= set(v) <= VERDICT_KEYS | {"phases", "completions"}, v["proposal"]
+        assert VERDICT_KEYS <= set(v) <= VERDICT_KEYS | {"phases", "completions", "completions_beyond"}, v["proposal"]
         assert ("completions" in v) == bool(v["open"]), v["proposal"]  # only an open proposal has completions
         assert list(v["verdicts"]) == VERDICTS == list(v["holds"])
         for name in BOOLS:

@@ -206,6 +206,24 @@ def test_open_aspects_say_which_completions_give_which_verdict_as_check_does(
 def test_a_closed_proposal_has_no_completions(client: TestClient) -> None:
     got = post(client, "/api/check", {"proposal": mapping(client)}).json()
     assert got["completions"] == [] and "completions" not in got["verdict"]
+    assert got["completions_beyond"] == 0
+
+
+def test_past_the_limit_of_completions_the_answer_says_so_and_is_the_same_each_time(
+    client: TestClient, service: Service
+) -> None:
+    """Every list component left open: more completions than are described.  Asked between other
+    questions, the answer is the same bytes each time (it was a different part of them each time)."""
+    listed = sorted(k for k, c in service.app.vocabulary.components.items() if c.arity == "many")
+    proposal = {k: v for k, v in mapping(client).items() if k not in listed}
+    body = {"proposal": {**proposal, "open": listed}}
+    first = post(client, "/api/check", body).content
+    got = json.loads(first)
+    assert got["completions"] == [] and got["completions_beyond"] == 4096
+    assert got["verdict"]["completions_beyond"] == 4096
+    for _ in range(2):
+        post(client, "/api/check", {"proposal": {**mapping(client), "open": ["us_role"]}})
+        assert post(client, "/api/check", body).content == first
 
 
 @pytest.mark.parametrize(

@@ -273,3 +273,42 @@ def test_json_carries_the_completions_and_how_each_verdict_holds(app: argmap.Arg
     assert first["when"] == [[{"key": "us_role", "value": "backstop", "present": True}]]
     closed = verdict_json(app.check(argmap.Proposal("p", "t", "s", OPEN_SUBSET.settings)), app.vocabulary)
     assert "completions" not in closed
+
+
+def test_completions_are_counted_once_each_however_many_answer_sets_they_have(
+    app: argmap.Argmap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The enumeration is projected onto the open components and the verdicts: OPEN_SUBSET's 8 completions
+    fit a limit of 8, and a limit of 7 is past them."""
+    import argmap.engine.control as control
+
+    monkeypatch.setattr(control, "MAX_COMPLETIONS", 8)
+    assert app.check(OPEN_SUBSET).completions and app.check(OPEN_SUBSET).completions_beyond == 0
+    monkeypatch.setattr(control, "MAX_COMPLETIONS", 7)
+    assert app.check(OPEN_SUBSET).completions_beyond == 7
+
+
+def test_past_the_limit_no_completion_is_described(app: argmap.Argmap) -> None:
+    """More completions than MAX_COMPLETIONS (a list left open: one per subset): none are described, and
+    check, explain and JSON say so, the same each time, rather than describe the first few thousand."""
+    from argmap.engine.control import MAX_COMPLETIONS
+    from argmap.render.json import verdict_json
+    from argmap.render.text import verdict_text
+
+    listed = sorted(k for k, c in app.vocabulary.components.items() if c.arity == "many")
+    p = argmap.Proposal(
+        "wide_open", "Everything listable left open", "test",
+        tuple(s for s in OPEN_SUBSET.settings if s[0] not in listed), open=tuple(listed),
+    )  # fmt: skip
+    verdict = app.check(p)
+    assert verdict.completions == () and verdict.completions_beyond == MAX_COMPLETIONS
+    assert app.check(p) == verdict
+    text = " ".join(verdict_text(verdict, app.vocabulary).split())
+    assert "not worked out, as the open aspects have more than 4,096 completions" in text
+    assert " of 4096 completions" not in text
+    out = verdict_json(verdict, app.vocabulary)
+    assert out["completions"] == [] and out["completions_beyond"] == MAX_COMPLETIONS
+    explained = app.explain(p)
+    assert explained.completions == () and explained.completions_beyond == MAX_COMPLETIONS
+    closed = verdict_json(app.check(OPEN_SUBSET), app.vocabulary)
+    assert "completions_beyond" not in closed

@@ -58,6 +58,7 @@ class Explainer:
         self.answer = answer
         #: For an open proposal: its completion groups (set by :func:`explainer` from the judgement).
         self.completions: tuple[Completions, ...] = ()
+        self.completions_beyond = 0
         #: What ``{as_of|...}`` in a text reads for this judgement (set by :func:`explainer`), as in check.
         self.as_of: str | None = None
         self.claims = engine.vocabulary.claims
@@ -640,7 +641,9 @@ def explain(
         from .mus import minimal_conflicts
 
         sets = minimal_conflicts(engine, proposal)
-    return Explanation(proposal, items, sets, ex.completions if sym is None else ())
+    if sym is not None:
+        return Explanation(proposal, items, sets)
+    return Explanation(proposal, items, sets, ex.completions, ex.completions_beyond)
 
 
 #: The explainers of the last few questions, per engine: asking several atoms of one
@@ -658,6 +661,7 @@ def explainer(engine: Engine, proposal: Proposal, world: World = BASELINE) -> Ex
         judgement = judge(engine, proposal, world, trace=True)
         found = Explainer(engine, judgement.answer)
         found.completions = judgement.verdict.completions
+        found.completions_beyond = judgement.verdict.completions_beyond
         found.as_of = as_of_phrase(proposal, world, max(engine.vocabulary.snapshots, default=None))
     recent[key] = found  # the most recent last
     while len(recent) > _RECENT_SIZE:

@@ -38,8 +38,10 @@ from . import bridge, interrupts
 from .kbspec import KnowledgeBase, engine_sources
 from .vocabulary import read_vocabulary
 
-#: How many completions of an open proposal the table of which completions give which verdict reads.
+#: The most completions of an open proposal whose verdicts check describes (past it, none are).
 MAX_COMPLETIONS = 4096
+#: How many answer sets a completion may have, on average, before completion_table gives up.
+ANSWER_SETS_PER_COMPLETION = 4
 
 #: The engine's support program for each mode.
 MODES = {"judge": "support.lp", "repair": "repair.lp", "explore": "explore.lp"}
@@ -514,14 +516,20 @@ class Engine:
 
     def completion_table(
         self, assumptions: Sequence[int], keys: Iterable[str]
-    ) -> tuple[list[tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]], bool]:
+    ) -> tuple[list[tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]], int]:
         """Each completion of an open proposal: its open components' values and its verdicts' values.
 
-        One clingo enumeration under `assumptions` (up to MAX_COMPLETIONS
-        answer sets); each answer set is read through the program literals of
-        ``has(Key, Value)`` for the open `keys` and of the engine's
-        ``__value(Verdict, Value)``, not through its atoms.  Returns the rows,
-        deduplicated and sorted, and whether the enumeration was cut short.
+        One clingo enumeration under `assumptions`; each answer set is read
+        through the program literals of ``has(Key, Value)`` for the open
+        `keys` and of the engine's ``__value(Verdict, Value)``, not through
+        its atoms, and answer sets that agree on them are one row.  Returns
+        the rows, sorted, and 0; or, when the enumeration stops before it is
+        exhausted (past :data:`MAX_COMPLETIONS` rows, or
+        :data:`ANSWER_SETS_PER_COMPLETION` times as many answer sets), no rows
+        and that limit: a part of them would describe the rest wrongly, and
+        which part depends on the solver's state.  (Not a projected
+        enumeration: a ``#project`` directive would change the brave and
+        cautious consequences of every later question on the engine.)
         """
         if self._coherent is not None and self._coherent in assumptions and not self.satisfiable(assumptions):
             assumptions = self._incoherent(assumptions)
@@ -536,11 +544,12 @@ class Engine:
             ((text_of(a.symbol.arguments[0]), text_of(a.symbol.arguments[1])), a.literal)
             for a in atoms.by_signature("__value", 2)
         ]
-        self._configure("auto", str(MAX_COMPLETIONS))
+        limit = MAX_COMPLETIONS
+        self._configure("auto", "0")
         rows: set[tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]] = set()
         count = 0
 
-        def on_model(model: clingo.Model) -> None:
+        def on_model(model: clingo.Model) -> bool:
             nonlocal count
             count += 1
             rows.add(
@@ -549,12 +558,15 @@ class Engine:
                     frozenset(vx for vx, lit in values if model.is_true(lit)),
                 )
             )
+            return len(rows) <= limit and count <= ANSWER_SETS_PER_COMPLETION * limit
 
         result = self.run(assumptions, on_model=on_model)
         if not result.satisfiable:
             raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+        if not result.exhausted:
+            return [], limit
         ordered = sorted(rows, key=lambda row: (sorted(row[0]), sorted(row[1])))
-        return ordered, count >= MAX_COMPLETIONS
+        return ordered, 0
 
     def configure(self, **settings: str) -> None:
         """Set clasp's solve options (enum_mode, models, opt_mode, project) for the next solves."""

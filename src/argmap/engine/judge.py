@@ -47,12 +47,18 @@ def judge(engine: Engine, proposal: Proposal, world: World = BASELINE, *, trace:
     answer = engine.solve(assumptions, open_aspects=bool(proposal.open), fired=trace)
     verdict = decode(proposal, answer, engine.vocabulary, world)
     if proposal.open:
-        verdict = replace(verdict, completions=completions(engine, assumptions, proposal.open))
+        groups, beyond = completions(engine, assumptions, proposal.open)
+        verdict = replace(verdict, completions=groups, completions_beyond=beyond)
     return Judgement(verdict, answer)
 
 
-def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> tuple[Completions, ...]:
+def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> tuple[tuple[Completions, ...], int]:
     """For each verdict that varies across the completions of the open `keys`: which completions give which value.
+
+    Returns the groups and 0; or, when the open aspects have more than
+    :data:`~argmap.engine.control.MAX_COMPLETIONS` completions (a list
+    component left open has one per subset of its values), no groups and that
+    number: they are not worked out from a part of them.
 
     clingo enumerates the completions (``Engine.completion_table``: the open
     components' values and the verdicts' values of each answer set); each value
@@ -61,10 +67,12 @@ def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> 
     the completions giving it (a greedy cover: the fewest literals first, most
     completions covered first).  Nothing here knows what the verdicts mean.
     """
-    rows, _ = engine.completion_table(assumptions, keys)
+    rows, beyond = engine.completion_table(assumptions, keys)
+    if beyond:
+        return (), beyond
     total = len(rows)
     if total < 2:
-        return ()
+        return (), 0
     arity = {k: engine.vocabulary.components[k].arity for k in keys}
     seen: dict[str, set[str]] = {k: set() for k in keys}
     for has, _ in rows:
@@ -87,7 +95,7 @@ def completions(engine: Engine, assumptions: list[int], keys: Sequence[str]) -> 
                 continue
             no = [has for has, vals in rows if (spec.name, value) not in vals]
             out.append(Completions(spec.name, value, _cover(yes, no, literals, arity), len(yes), total))
-    return tuple(out)
+    return tuple(out), 0
 
 
 def _holds(lit: Literal, completion: frozenset[tuple[str, str]]) -> bool:

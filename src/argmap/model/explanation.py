@@ -93,3 +93,5 @@ class Explanation:
     #: For an open proposal: which completions give which value of each verdict that varies
     #: (the same as ``check`` reports, from the same judgement).
     completions: tuple[Completions, ...] = ()
+    #: As :attr:`Verdict.completions_beyond`: more completions than this, so none are described.
+    completions_beyond: int = 0

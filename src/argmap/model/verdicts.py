@@ -309,6 +309,9 @@ class Verdict:
     phases: tuple[PhaseVerdict, ...] = ()
     #: For an open proposal: which completions give which value, for each verdict that varies.
     completions: tuple[Completions, ...] = ()
+    #: For an open proposal with more completions than this: which give which value was not worked
+    #: out (``completions`` is empty; 0 when it was, or nothing is open).
+    completions_beyond: int = 0
 
     def __getitem__(self, name: str) -> Outcome:
         for o in self.outcomes:

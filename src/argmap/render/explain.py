@@ -23,6 +23,8 @@ def explanation_json(ex: Explanation) -> dict[str, Any]:
     }
     if ex.proposal.open:  # an open proposal's completion groups, as check --format json gives them
         out["completions"] = completions_json(ex.completions)
+        if ex.completions_beyond:
+            out["completions_beyond"] = ex.completions_beyond
     return out
 
 
@@ -30,7 +32,7 @@ def explanation_text(ex: Explanation, voc: Vocabulary | None = None) -> str:
     """The explanation as sentences; with `voc`, an open proposal's completion groups first."""
     lines = header(ex.proposal)
     if voc is not None:
-        lines += completion_lines(ex.completions, voc)
+        lines += completion_lines(ex.completions, voc, ex.completions_beyond)
     if ex.conflict_sets:
         lines += ["", "Minimal sets of components that cannot hold together:"]
         for s in ex.conflict_sets:

@@ -97,6 +97,8 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
         out["open_values"] = [{"key": k, "value": val} for k, val in p.open_values]
     if p.open:
         out["completions"] = completions_json(v.completions)
+        if v.completions_beyond:
+            out["completions_beyond"] = v.completions_beyond
     if p.date is not None:
         out.update(date_json(p))
     if v.phases:

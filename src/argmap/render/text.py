@@ -159,9 +159,20 @@ def when_text(when: Sequence[Sequence[Literal]], voc: Vocabulary) -> str:
     return "; or ".join(clauses)
 
 
-def completion_lines(completions: Sequence[Completions], voc: Vocabulary) -> list[str]:
+#: What ``check`` and ``explain`` say when an open proposal has too many completions to describe.
+BEYOND = (
+    "Which completions give which verdict: not worked out, as the open aspects have more than {:,} "
+    "completions (a list left open has one for each subset of its values); settle some of them, "
+    "or ask `argmap whatif` about one completion."
+)
+
+
+def completion_lines(completions: Sequence[Completions], voc: Vocabulary, beyond: int = 0) -> list[str]:
     """For an open proposal: which completions give which value of each verdict that varies
-    (:attr:`Verdict.completions`, as ``check`` and ``explain`` show them)."""
+    (:attr:`Verdict.completions`, as ``check`` and ``explain`` show them), or, past `beyond`
+    completions (:attr:`Verdict.completions_beyond`), that they were not worked out."""
+    if beyond:
+        return ["", wrap(BEYOND.format(beyond), "  ", 2)]
     if not completions:
         return []
     width = _label_width(voc)
@@ -209,7 +220,7 @@ def verdict_text(v: Verdict, voc: Vocabulary) -> str:
     """One proposal's verdicts, with conflicts, reasons, roadmap, warnings and notes."""
     lines = header(v.proposal)
     lines += outcome_rows(v, voc)
-    lines += completion_lines(v.completions, voc)
+    lines += completion_lines(v.completions, voc, v.completions_beyond)
     if v.conflicts:
         lines += ["", "  Conflicts:"]
         lines += conflict_lines(v.conflicts, voc, "    ")

@@ -234,6 +234,7 @@ class Service:
         return {
             "verdict": self._verdict(verdict),
             "completions": self._completions(verdict),
+            "completions_beyond": verdict.completions_beyond,
             "proposal": loaded.mapping,
             "yaml": loaded.yaml,
         }

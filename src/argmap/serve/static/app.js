@@ -324,7 +324,12 @@ function renderVerdict(data) {
   parts.push(...remarks("Conflicts", v.conflicts));
   if (v.reasons.length) parts.push(h("h3", {}, "Reasons"), ...reasonGroups(v.reasons));
   parts.push(...remarks("Warnings", v.warnings), ...remarks("Notes", v.notes));
-  if (data.completions && data.completions.length) {
+  if (data.completions_beyond) {
+    parts.push(h("h3", {}, "Open aspects: which completions give which verdict"));
+    parts.push(h("p", { class: "muted completions-beyond" },
+      `Not worked out: the open aspects have more than ${data.completions_beyond.toLocaleString("en")} completions ` +
+      "(a list left open has one for each subset of its values). Settle some of them, or try one in What if."));
+  } else if (data.completions && data.completions.length) {
     parts.push(h("h3", {}, "Open aspects: which completions give which verdict"));
     parts.push(h("table", { class: "completions" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "verdict"), h("th", { scope: "col" }, "value and when"),
