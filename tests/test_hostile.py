@@ -459,6 +459,39 @@ def test_control_characters_in_a_title_are_shown_not_obeyed(tmp_path: Path) -> N
     assert "\\x1b[2K\\r\\x1b[32mconsistent    yes\\x1b]0;owned\\x07  [edited]" in result.stdout
 
 
+@pytest.mark.parametrize("command", [["check"], ["explain"], ["whatif", "--set", "lead=european"], ["map", "--format", "mermaid"]])
+def test_control_characters_in_a_file_name_are_shown_not_obeyed(tmp_path: Path, command: list[str]) -> None:
+    """The id defaults to the file name, and every header that shows it escapes it as it does a title."""
+    path = tmp_path / "x\x1b[2K\r\u202eforged.yaml"
+    path.write_bytes(EUROPEAN.read_bytes())
+    result = run(*command, path)
+    assert result.exit_code in (0, 1), result.output
+    assert not any(ch in result.stdout for ch in "\x1b\r\u202e")
+    assert "x\\x1b[2K\\r\\u202eforged" in result.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_by_name_and_the_rest_is_judged(tmp_path: Path) -> None:
+    """Its id could not be written as JSON or UTF-8 text (check -o crashed, JSON was invalid): it is an
+    input error naming the file with its bad byte escaped, and the other files are still judged."""
+    folder = tmp_path / "g"
+    folder.mkdir()
+    bad = os.fsdecode(os.fsencode(folder) + b"/bad\xff.yaml")
+    Path(bad).write_bytes(EUROPEAN.read_bytes())
+    (folder / "good.yaml").write_bytes(EUROPEAN.read_bytes())
+    for fmt in ("json", "jsonl", "text"):
+        out = tmp_path / f"out.{fmt}"
+        result = run("check", "--format", fmt, "-o", out, folder)
+        assert result.exit_code == 2, result.output
+        assert "bad\\udcff.yaml: error: the file name is not valid UTF-8" in result.stderr
+        written = out.read_text(encoding="utf-8")
+        if fmt == "json":
+            assert [v["proposal"] for v in json.loads(written)] == ["good"]
+        elif fmt == "jsonl":
+            assert [json.loads(line)["proposal"] for line in written.splitlines()] == ["good"]
+        else:
+            assert "[good]" in written and "bad" not in written
+
+
 # ================================================================ ASP injection
 #: ASP that would change the verdict, or the program, if it were ever pasted into one.
 PAYLOADS = [

@@ -244,6 +244,15 @@ def write_output(path: str | None, text: str | Iterable[str], *, inputs: Iterabl
         raise
 
 
+def is_utf8_name(path: str) -> bool:
+    """Whether `path` came from a UTF-8 name: no byte of it was undecodable (a lone surrogate)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_regular(path: str, max_bytes: int, fail: Callable[[str], InputError], what: str = "file") -> bytes:
     """The bytes of `path` (at most `max_bytes`), read only if it is a regular file.
 
@@ -253,10 +262,17 @@ def read_regular(path: str, max_bytes: int, fail: Callable[[str], InputError], w
     reader of user files (proposals and other YAML, rule files, frameworks)
     goes through here.
 
+    A file whose name is not UTF-8 (Python holds its bad bytes as lone
+    surrogates) is refused too: a proposal's id is its file name, and every
+    output (JSON, XML, HTML, a file written with ``-o``) must be valid text.
+
     Raises:
         InputError: made by `fail(message)`: no such file (``no such {what}``),
-            a directory, not a regular file, larger than `max_bytes`, or unreadable.
+            a name that is not UTF-8, a directory, not a regular file, larger
+            than `max_bytes`, or unreadable.
     """
+    if not is_utf8_name(path):
+        raise fail("the file name is not valid UTF-8 (shown with its bad bytes as \\udcXX); rename the file")
     try:
         info = os.stat(path)
     except FileNotFoundError:

@@ -63,12 +63,13 @@ def visible(text: str) -> str:
     """`text` with control and format characters other than a tab shown as escapes (ESC as
     ``\\x1b``, a line break as ``\\x0a``), so that a hostile file name, key or value quoted in
     an error keeps the error on its one line and cannot drive the terminal (move the cursor,
-    set the window title, forge a line)."""
+    set the window title, forge a line).  A lone surrogate (a byte of a file name that is not
+    UTF-8) is escaped too (``\\udcff``): it cannot be written as UTF-8."""
     if text.isprintable():
         return text
     out = []
     for ch in text:
-        if ch != "\t" and (unicodedata.category(ch) in ("Cc", "Cf") or ch in "\u2028\u2029"):
+        if ch != "\t" and (unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in "\u2028\u2029"):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:

@@ -107,7 +107,7 @@ def sentences(node: Node, indent: str, *, top: bool = False, mark: str = "-") ->
 
 def explanation_tree(ex: Explanation) -> str:
     p = ex.proposal
-    lines = [f"{p.id}  ({clean(p.path)})" if p.path else p.id]
+    lines = [f"{clean(p.id)}  ({clean(p.path)})" if p.path else clean(p.id)]
     if ex.conflict_sets:
         lines += ["", "minimal conflicting sets:"]
         lines += ["  {" + ", ".join(f"{k}={v}" for k, v in s) + "}" for s in ex.conflict_sets]

@@ -69,7 +69,7 @@ def title(m: ArgumentMap) -> str:
     if m.proposal is None:
         heading = "Argument map of the knowledge base"
     else:
-        heading = f"Argument map for {_one_line(m.proposal.title)} [{m.proposal.id}]"
+        heading = f"Argument map for {_one_line(m.proposal.title)} [{_one_line(m.proposal.id)}]"
     return heading + (f" ({'; '.join(m.view)})" if m.view else "")
 
 

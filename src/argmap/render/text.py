@@ -95,7 +95,7 @@ def _label_width(voc: Vocabulary) -> int:
 
 
 def header(p: Proposal) -> list[str]:
-    lines = [f"{clean(p.title)}  [{p.id}]"]
+    lines = [f"{clean(p.title)}  [{clean(p.id)}]"]
     if p.path:
         lines.append(f"  {clean(p.path)}")
     if p.open:
