@@ -459,7 +459,9 @@ def test_control_characters_in_a_title_are_shown_not_obeyed(tmp_path: Path) -> N
     assert "\\x1b[2K\\r\\x1b[32mconsistent    yes\\x1b]0;owned\\x07  [edited]" in result.stdout
 
 
-@pytest.mark.parametrize("command", [["check"], ["explain"], ["whatif", "--set", "lead=european"], ["map", "--format", "mermaid"]])
+@pytest.mark.parametrize(
+    "command", [["check"], ["explain"], ["whatif", "--set", "lead=european"], ["map", "--format", "mermaid"]]
+)
 def test_control_characters_in_a_file_name_are_shown_not_obeyed(tmp_path: Path, command: list[str]) -> None:
     """The id defaults to the file name, and every header that shows it escapes it as it does a title."""
     path = tmp_path / "x\x1b[2K\r\u202eforged.yaml"
