@@ -508,7 +508,7 @@ def test_repair_errors(client: TestClient) -> None:
     assert_error(post(client, "/api/repair", {"proposal": m, "max_changes": "2"}), 422, "whole number")
 
 
-def test_map_is_focused_on_one_verdict(client: TestClient) -> None:
+def test_map_is_focused_on_one_verdict_as_map_focus_is(client: TestClient, service: Service) -> None:
     m = mapping(client)
     whole = post(client, "/api/map", {"proposal": m}).json()
     focused = post(client, "/api/map", {"proposal": m, "focus": "credible"}).json()
@@ -516,14 +516,12 @@ def test_map_is_focused_on_one_verdict(client: TestClient) -> None:
     assert 0 < len(ids) < len(whole["nodes"])
     assert "verdict_credible" in ids and "verdict_risk" not in ids  # risk rests on credibility, not the reverse
     assert all(e["source"] in ids and e["target"] in ids for e in focused["edges"])
-    reached, todo = {"verdict_credible"}, ["verdict_credible"]
-    while todo:  # every node kept leads to the focused verdict
-        target = todo.pop()
-        for e in focused["edges"]:
-            if e["target"] == target and e["source"] not in reached:
-                reached.add(e["source"])
-                todo.append(e["source"])
-    assert reached == ids
+    # the nodes `argmap map --focus credible` draws, the reasons for credibility among them (pro and con)
+    cli = service.app.map(service.app.load(str(PROPOSALS / EXAMPLE)), focus=("credible",))
+    assert [n["id"] for n in focused["nodes"]] == [n.id for n in cli.nodes]
+    assert [(e["source"], e["target"]) for e in focused["edges"]] == [(e.source, e.target) for e in cli.edges]
+    reasons = [n for n in cli.nodes if n.kind == "reason" and n.group == "credible"]
+    assert reasons and {n.id for n in reasons} <= ids
     claims = [n for n in focused["nodes"] if n["kind"] == "claim"]
     assert claims and all(n["quote"] for n in claims)
     assert_error(post(client, "/api/map", {"proposal": m, "focus": "credibel"}), 422, "did you mean 'credible'")

@@ -319,7 +319,7 @@ class Service:
                 expected=one_of(registry.names),
                 suggestion=closest(str(focus), registry.names),
             )
-        return map_json(self.app.map(loaded.proposal), focus)
+        return map_json(self.app.map(loaded.proposal, focus=(focus,) if focus else ()), focus)
 
     def report(self, body: dict[str, Any]) -> tuple[str, str]:
         """The self-contained HTML report of ``argmap report`` on the proposal (``POST /api/report``), and
@@ -331,25 +331,10 @@ class Service:
 
 
 def map_json(m: ArgumentMap, focus: str | None) -> dict[str, Any]:
-    """Nodes and edges of a map; with `focus`, only that verdict and what leads to it."""
-    from ..model.argument_map import verdict_group
-
+    """Nodes and edges of a map, already narrowed to `focus` as ``argmap map --focus`` narrows it
+    (:func:`argmap.analysis.argument_map.narrow`: one place decides what bears on a verdict)."""
     nodes = list(m.nodes)
     edges = list(m.edges)
-    if focus is not None:
-        group = verdict_group(focus)
-        keep = {n.id for n in nodes if n.kind == "verdict" and n.group == group}
-        into: dict[str, list[str]] = {}
-        for e in edges:
-            into.setdefault(e.target, []).append(e.source)
-        todo = list(keep)
-        while todo:
-            for source in into.get(todo.pop(), []):
-                if source not in keep:
-                    keep.add(source)
-                    todo.append(source)
-        nodes = [n for n in nodes if n.id in keep]
-        edges = [e for e in edges if e.source in keep and e.target in keep]
     return {
         "focus": focus,
         "groups": [{"id": g, "title": t} for g, t in m.drawn if any(n.group == g for n in nodes)],
