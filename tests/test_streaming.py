@@ -16,6 +16,7 @@ import pytest
 
 import argmap.api
 import argmap.cli.commands as commands
+from argmap.model.errors import InputError
 from cli_runner import run
 from helpers import PROPOSALS
 
@@ -262,3 +263,15 @@ def test_jobs_hand_out_a_window_of_chunks_not_the_whole_batch(folder: Path, monk
         if i == 0:
             assert len(taken) <= 4 * 5  # two chunks a worker in flight, no more
     assert len(seen) == 40 and taken == many
+
+
+def test_a_folder_lists_yaml_and_yml_files_not_subfolders_or_dotfiles(tmp_path: Path) -> None:
+    from argmap.io.proposals import expand_paths
+
+    for name in ("b.yml", "a.yaml", ".hidden.yaml", "notes.txt"):
+        (tmp_path / name).write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "sub.yaml").mkdir()
+    assert [Path(p).name for p in expand_paths([str(tmp_path)])] == ["a.yaml", "b.yml"]
+    empty = tmp_path / "sub.yaml"
+    with pytest.raises(InputError, match=r"no proposal files \(\.yaml or \.yml\)"):
+        expand_paths([str(empty)])

@@ -586,7 +586,7 @@ class ProposalFiles(Collection[str]):
 
 
 def proposal_runs(folder: str) -> list[_Run]:
-    """A folder's proposal file names (:func:`is_proposal_name`), as sorted packed runs to merge.
+    """A folder's proposal file names (:func:`is_proposal_name`; not a subfolder), as sorted packed runs to merge.
 
     Names are read with ``os.scandir`` and sorted :data:`_RUN` at a time, so no
     list of every name is ever held: memory is about the names' total length.
@@ -598,7 +598,7 @@ def proposal_runs(folder: str) -> list[_Run]:
     names: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if is_proposal_name(entry.name):
+            if is_proposal_name(entry.name) and not entry.is_dir():  # a folder named x.yaml is not a proposal
                 names.append(entry.name)
                 if len(names) == _RUN:
                     runs.append(_Run(names))
@@ -636,7 +636,7 @@ def expand_paths(paths: Iterable[str]) -> ProposalFiles:
             except OSError as exc:
                 raise InputError(f"cannot read the folder: {exc.strerror or exc}", path=path) from None
             if not runs:
-                raise InputError("the folder has no .yaml proposal files", path=path)
+                raise InputError("the folder has no proposal files (.yaml or .yml)", path=path)
             out._add_folder(path, runs)
         elif os.path.exists(path) or os.path.islink(path):
             out._add_file(path)
