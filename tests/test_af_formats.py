@@ -57,6 +57,11 @@ def test_unknown_extension_is_an_error() -> None:
     assert str(err.value).startswith("framework.txt: error:")
 
 
+def test_a_folder_is_named_as_a_folder_not_by_its_extension(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder, not a framework file"):
+        detect_format(str(tmp_path))
+
+
 def test_apx_allows_comments_blank_lines_and_spaces() -> None:
     fw = parse_framework("% a comment\n\narg( a ).\narg(b).  % trailing\natt( a , b ).\n", "apx")
     assert fw.names == ("a", "b")
@@ -148,7 +153,13 @@ def test_duplicates_are_harmless() -> None:
         ("tgf", "a\n#\na b\n", 3, "argument 'b' is not declared"),
         ("tgf", "a\n#\n#\n", 3, "a second '#'"),
         ("tgf", "a,b\n", 1, "not a valid argument name"),
-        ("i23", "1 2\np af 2\n", 1, "an attack before the header"),
+        ("i23", "1 2\np af 2\n", 1, "'1 2' before the header"),
+        (
+            "i23",
+            "arg(a).\natt(a,a).\n",
+            1,
+            "'arg(a).' is an apx fact, not ICCMA 2023",
+        ),
         ("i23", "p af two\n", 1, "bad header"),
         ("i23", "p cnf 2\n", 1, "bad header"),
         ("i23", "p af 2\n1 3\n", 2, "'3' is not an argument"),

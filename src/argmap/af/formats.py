@@ -50,6 +50,8 @@ def detect_format(path: str, fmt: str | None = None) -> str:
     ext = os.path.splitext(path)[1].lower()
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
+    if os.path.isdir(path):
+        raise InputError("is a folder, not a framework file", path=path, expected="one framework file")
     raise InputError(
         f"cannot tell the format from the extension '{ext or '(none)'}'",
         path=path,
@@ -229,8 +231,18 @@ def _parse_i23(text: str, path: str, deadline: Deadline) -> Framework:
                 raise InputError(f"{size} arguments; at most {MAX_ARGUMENTS}", path=path, line=number)
             continue
         if size is None:
+            if _APX_FACT.match(raw):  # apx in an .i23 file: say so rather than call it an attack
+                raise InputError(
+                    f"'{raw.strip()[:40]}' is an apx fact, not ICCMA 2023",
+                    path=path,
+                    line=number,
+                    expected="the header 'p af N' first; for an apx file, --fo apx or the extension .apx",
+                )
             raise InputError(
-                "an attack before the header", path=path, line=number, expected="first the header 'p af N'"
+                f"'{' '.join(tokens)[:40]}' before the header",
+                path=path,
+                line=number,
+                expected="first the header 'p af N'",
             )
         if len(tokens) != 2:
             raise InputError(
