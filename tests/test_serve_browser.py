@@ -279,6 +279,25 @@ def test_an_open_aspect_shows_which_completions_give_which_verdict(server: str, 
     assert console_errors(d) == []
 
 
+def test_past_the_limit_of_completions_the_page_says_so(server: str, browser: WebDriver) -> None:
+    """Both list components left open: more completions than are described, and the page says so."""
+    d = browser
+    original = load_example(d, server)
+    for key in ("guarantors", "us_role"):
+        for current in original.get(key, []):
+            d.find_element(By.ID, f"comp-{key}-{current}").send_keys(Keys.SPACE)
+        d.find_element(By.ID, f"comp-{key}-open").send_keys(Keys.SPACE)
+
+    def note(d: WebDriver) -> str:
+        found = d.find_elements(By.CSS_SELECTOR, "#verdict-body p.completions-beyond")
+        return found[0].text if found else ""
+
+    text = wait_for(d, note, "no note that the completions were not worked out")
+    assert "more than 4,096 completions" in text
+    assert not d.find_elements(By.CSS_SELECTOR, "#verdict-body table.completions")
+    assert console_errors(d) == []
+
+
 def test_bad_input_is_shown_beside_its_field(server: str, browser: WebDriver) -> None:
     d = browser
     d.get(server)
