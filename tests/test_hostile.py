@@ -494,6 +494,15 @@ def test_a_file_name_that_is_not_utf8_is_refused_by_name_and_the_rest_is_judged(
             assert "[good]" in written and "bad" not in written
 
 
+def test_lint_names_a_file_name_that_is_not_utf8_once_and_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    Path(os.fsdecode(os.fsencode(folder) + b"/bad\xff.yaml")).write_bytes(EUROPEAN.read_bytes())
+    result = run("lint", "--proposals", folder, "--format", "json")
+    findings = json.loads(result.stdout_bytes.decode("utf-8"))
+    assert [(f["code"], Path(f["file"]).name) for f in findings] == [("AM011", "bad\\udcff.yaml")]
+
+
 # ================================================================ ASP injection
 #: ASP that would change the verdict, or the program, if it were ever pasted into one.
 PAYLOADS = [

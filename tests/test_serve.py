@@ -10,6 +10,7 @@ at the same time, and stopped with SIGINT.
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -786,3 +787,16 @@ def test_serve_on_the_ipv6_loopback_answers_its_own_page() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_a_file_name_that_is_not_utf8_is_not_listed(service: Service, tmp_path: Path) -> None:
+    """It cannot be loaded (check names it as a bad file), and JSON cannot carry its name."""
+    folder = tmp_path / "props"
+    folder.mkdir()
+    (folder / "good.yaml").write_bytes((PROPOSALS / EXAMPLE).read_bytes())
+    Path(os.fsdecode(os.fsencode(folder) + b"/bad\xff.yaml")).write_bytes((PROPOSALS / EXAMPLE).read_bytes())
+    listed = Service(service.app, [str(folder)])
+    with TestClient(create_app(listed, rate=None), base_url="http://127.0.0.1") as c:
+        answer = c.get("/api/proposals")
+    assert answer.status_code == 200
+    assert [item["name"] for item in json.loads(answer.content.decode("utf-8"))] == ["good.yaml"]

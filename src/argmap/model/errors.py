@@ -59,6 +59,16 @@ class InputError(Exception):
         return visible(text)
 
 
+def named(path: str) -> str:
+    """A file name as text any output can carry: each byte of it that was not UTF-8 (which Python
+    holds as a lone surrogate) shown as ``\\udcXX``, as :func:`visible` shows it in errors."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
 def visible(text: str) -> str:
     """`text` with control and format characters other than a tab shown as escapes (ESC as
     ``\\x1b``, a line break as ``\\x0a``), so that a hostile file name, key or value quoted in

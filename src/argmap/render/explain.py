@@ -23,8 +23,7 @@ def explanation_json(ex: Explanation) -> dict[str, Any]:
     }
     if ex.proposal.open:  # an open proposal's completion groups, as check --format json gives them
         out["completions"] = completions_json(ex.completions)
-        if ex.completions_beyond:
-            out["completions_beyond"] = ex.completions_beyond
+        out["completions_beyond"] = ex.completions_beyond
     return out
 
 

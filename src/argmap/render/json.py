@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..model.errors import named
 from ..model.explanation import Node
 from ..model.kb import Claim, Vocabulary
 from ..model.lint import Finding
@@ -97,8 +98,7 @@ def verdict_json(v: Verdict, voc: Vocabulary) -> dict[str, Any]:
         out["open_values"] = [{"key": k, "value": val} for k, val in p.open_values]
     if p.open:
         out["completions"] = completions_json(v.completions)
-        if v.completions_beyond:
-            out["completions_beyond"] = v.completions_beyond
+        out["completions_beyond"] = v.completions_beyond
     if p.date is not None:
         out.update(date_json(p))
     if v.phases:
@@ -254,7 +254,7 @@ def lint_json(findings: list[Finding]) -> list[dict[str, Any]]:
     out = []
     for f in findings:
         item: dict[str, Any] = {
-            "file": f.file,
+            "file": named(f.file),
             "line": f.line,
             "code": f.code,
             "severity": f.severity,

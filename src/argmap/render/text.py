@@ -162,8 +162,8 @@ def when_text(when: Sequence[Sequence[Literal]], voc: Vocabulary) -> str:
 #: What ``check`` and ``explain`` say when an open proposal has too many completions to describe.
 BEYOND = (
     "Which completions give which verdict: not worked out, as the open aspects have more than {:,} "
-    "completions (a list left open has one for each subset of its values); settle some of them, "
-    "or ask `argmap whatif` about one completion."
+    "completions (one for each combination of their values, and a list left open counts each subset "
+    "of its values); settle some of them, or ask `argmap whatif` about one completion."
 )
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..io.files import is_utf8_name
 from ..io.proposals import proposal_from_node, proposal_names
 from ..io.yamltree import MAX_BYTES, MAX_DEPTH, Node, load_yaml
 from ..model.errors import InputError, closest, one_of
@@ -154,6 +155,8 @@ class Service:
         for folder in self.proposal_dirs:
             inside = os.path.realpath(folder)
             for entry in proposal_names(folder):
+                if not is_utf8_name(entry):  # not loadable, and not a name JSON can carry: check names it
+                    continue
                 path = os.path.join(folder, entry)
                 real = os.path.realpath(path)
                 if os.path.commonpath([inside, real]) != inside:
