@@ -355,6 +355,23 @@ def test_a_consistent_proposal_lists_no_conflicting_set(explained: dict[str, Exp
         assert "cannot hold together" not in explanation_text(explained[pid])
 
 
+@pytest.mark.usefixtures("in_repo")
+def test_a_long_list_of_open_aspects_is_wrapped_like_every_other_line(tmp_path) -> None:
+    keys = ["us_role", "military_aid", "legal_form", "activation", "duration", "periodic_review", "model"]
+    path = tmp_path / "many_open.yaml"
+    yaml_text = f"title: Many aspects open\nsource: a test\nlead: us\nopen: [{', '.join(keys)}]\n"
+    path.write_text(yaml_text, encoding="utf-8")
+    for command in ("check", "explain"):
+        result = cli(command, str(path))
+        assert result.exit_code in (0, 1), result.output  # 1: a verdict fails, which is not the point here
+        lines = result.stdout.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("  open aspects: "))
+        shown = " ".join(line.strip() for line in lines[start : start + 3])
+        assert all(k in shown for k in keys), shown
+        assert lines[start + 1].startswith("    "), lines[start : start + 2]  # a continuation, hung under it
+        assert max(len(line) for line in lines[start : start + 3]) <= 88
+
+
 def test_an_open_proposal_qualifies_what_holds_in_some_completions(explained: dict[str, Explanation]) -> None:
     ex = explained["taiwan_style_law"]
     text = explanation_text(ex)

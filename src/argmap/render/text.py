@@ -103,7 +103,7 @@ def header(p: Proposal) -> list[str]:
         for k, v in p.open_values:
             narrowed[k] = (narrowed[k] + ", " if narrowed[k] else "") + v
         shown = ", ".join(f"{k} ({v})" if v else k for k, v in narrowed.items())
-        lines.append(f"  open aspects: {shown} (every completion considered)")
+        lines.append(wrap(f"open aspects: {shown} (every completion considered)", "  ", 2))
     return lines
 
 
