@@ -349,6 +349,21 @@ def test_the_tree_format_lists_the_conflicting_set_too() -> None:
     assert "nato_path=irreversible_path" in result.stdout
 
 
+def test_an_absent_setting_rests_on_the_setting_not_given_not_on_a_value_beside_it(
+    explained: dict[str, Explanation],
+) -> None:
+    """guaranteed_guarantees sets us_role [intelligence, backstop] and lead european: a list
+    component's other values do not keep `none` out (they could stand beside it); a one-value
+    component's value does keep `us` out, so it is named too."""
+    children = {n.atom: [c.atom for c in n.children] for _, n in nodes(explained["guaranteed_guarantees"])}
+    assert children["has(us_role,none)"] == ["set(us_role,none)"]
+    assert children["has(lead,us)"] == ["set(lead,us)", "has(lead,european)"]
+    assert children["has(guarantors,us)"] == ["set(guarantors,us)"]
+    # taiwan_style_law leaves us_role open: a completion chooses, so no setting is "not given".
+    left_open = {n.atom: [c.atom for c in n.children] for _, n in nodes(explained["taiwan_style_law"])}
+    assert left_open["has(us_role,none)"] == []
+
+
 def test_a_consistent_proposal_lists_no_conflicting_set(explained: dict[str, Explanation]) -> None:
     for pid in ("guaranteed_guarantees", "european_reassurance_force", "taiwan_style_law"):
         assert explained[pid].conflict_sets == []

@@ -361,6 +361,10 @@ class Explainer:
         if parts is None:
             return node
         name, args = parts
+        if isinstance(pattern, clingo.Symbol):
+            node.children += self._not_given(pattern)
+            if not self._exclusive(pattern):
+                return node  # has(us_role, none) beside has(us_role, intelligence): nothing in its place
         given = [n for n, a in enumerate(args) if isinstance(a, clingo.Symbol) and not _blank(a)]
         if len(given) < 2:
             return node  # has(model, _): nothing to put in its place
@@ -370,6 +374,37 @@ class Explainer:
         for m in instead[:MAX_INSTEAD]:
             node.children.append(self._why(m, depth + 1, stack))
         return node
+
+    def _not_given(self, sym: clingo.Symbol) -> list[Node]:
+        """Why a prelude rule that copies an input into `sym` (``has(K, V) :- set(K, V).``) does
+        not fire: that input is not given (``the proposal does not set K to V``).  Nothing when the
+        input is given, or when `sym` stands for an aspect left open (a completion chooses it)."""
+        out = []
+        for i, head in self.index.heads(sym.name, len(sym.arguments)):
+            binding = terms.unify(head, sym, {})
+            rule = self.index.view(i)
+            if binding is None or rule.choice or len(rule.literals) != 1 or rule.literals[0].sign <= 0:
+                continue
+            given = terms.ground(rule.literals[0].atom, binding)
+            if given is not None and self.engine.has_input(given) and given not in self.atoms:
+                if not self._left_open(sym):
+                    out.append(Node(str(given), False, self.words(given, False), "input"))
+        return out
+
+    def _left_open(self, sym: clingo.Symbol) -> bool:
+        """Whether `sym` is ``has(K, V)`` for an aspect K the proposal leaves open."""
+        if sym.name != "has" or len(sym.arguments) != 2:
+            return False
+        return clingo.Function("open", sym.arguments[:1]) in self.atoms
+
+    def _exclusive(self, sym: clingo.Symbol) -> bool:
+        """Whether what holds in place of `sym` rules it out: ``has(K, _)`` of a component that
+        takes one value or a flag (not of a list component, whose values stand side by side);
+        any other prelude atom (a current stance) is taken to be exclusive."""
+        if sym.name != "has" or len(sym.arguments) != 2 or sym.arguments[0].type != clingo.SymbolType.Function:
+            return True
+        comp = self.engine.vocabulary.components.get(sym.arguments[0].name)
+        return comp is None or comp.arity != "many"
 
     def _rule_node(
         self, i: int, rule: terms.Rule, binding: terms.Subst, depth: int, stack: frozenset[clingo.Symbol]
