@@ -113,37 +113,79 @@ def _cover(
     literals: list[Literal],
     arity: dict[str, str],
 ) -> tuple[tuple[Literal, ...], ...]:
-    """Conjunctions of literals that together hold in every completion of `yes` and in none of `no`."""
-    uncovered = set(yes)
+    """Conjunctions of literals that together hold in every completion of `yes` and in none of `no`.
+
+    Greedy: each round takes, among the conjunctions of fewest literals (up to
+    :data:`_MAX_CONJUNCTION`) that hold in no completion of `no`, the first
+    that holds in the most completions still uncovered; when none does, one
+    completion is named in full and pared down.  Each literal is held as two
+    bit sets (the completions of `yes` and of `no` it holds in), so testing a
+    conjunction is a few integer operations, not a pass over the completions.
+    """
+    ys = list(dict.fromkeys(yes))
+    on_yes = {lit: _bits(ys, lit) for lit in literals}
+    on_no = {lit: _bits(list(dict.fromkeys(no)), lit) for lit in literals}
+    uncovered = (1 << len(ys)) - 1
     clauses: list[tuple[Literal, ...]] = []
     while uncovered:
-        best: tuple[tuple[Literal, ...], set[frozenset[tuple[str, str]]]] | None = None
-        useful = [lit for lit in literals if any(_holds(lit, c) for c in uncovered)]
+        best: tuple[tuple[Literal, ...], int] | None = None
+        best_count = 0
+        useful = [lit for lit in literals if on_yes[lit] & uncovered]
         for size in range(1, _MAX_CONJUNCTION + 1):
             if size > 1 and len(useful) > 24:
                 break
             for conj in itertools.combinations(useful, size):
                 if len({(k, v) for k, v, _ in conj}) < size:
                     continue
-                if any(all(_holds(lit, c) for lit in conj) for c in no):
+                hit_no, covered = -1, uncovered
+                for lit in conj:
+                    hit_no &= on_no[lit]
+                    covered &= on_yes[lit]
+                if hit_no or not covered:
                     continue
-                covered = {c for c in uncovered if all(_holds(lit, c) for lit in conj)}
-                if covered and (best is None or len(covered) > len(best[1])):
-                    best = (conj, covered)
+                count = covered.bit_count()
+                if count > best_count:
+                    best, best_count = (conj, covered), count
             if best is not None:
                 break
         if best is None:
             # Name one completion in full, then drop each literal that is not needed to exclude `no`.
-            first = min(uncovered, key=sorted)
+            first = min((ys[i] for i in _members(uncovered)), key=sorted)
             conj = [lit for lit in literals if _holds(lit, first) and (lit[2] or arity[lit[0]] == "many")]
             for lit in list(conj):
                 trial = [x for x in conj if x != lit]
-                if trial and not any(all(_holds(x, c) for x in trial) for c in no):
+                if trial and not _conjoined(trial, on_no, -1):
                     conj = trial
-            best = (tuple(conj), {c for c in uncovered if all(_holds(x, c) for x in conj)})
+            best = (tuple(conj), _conjoined(conj, on_yes, uncovered))
         clauses.append(best[0])
-        uncovered -= best[1]
+        uncovered &= ~best[1]
     return tuple(sorted(clauses))
+
+
+def _bits(completions: list[frozenset[tuple[str, str]]], lit: Literal) -> int:
+    """The completions `lit` holds in, as a bit set (bit i for completions[i])."""
+    out = 0
+    for i, c in enumerate(completions):
+        if _holds(lit, c):
+            out |= 1 << i
+    return out
+
+
+def _conjoined(conj: Sequence[Literal], bits: dict[Literal, int], within: int) -> int:
+    """The completions of `within` that every literal of `conj` holds in."""
+    for lit in conj:
+        within &= bits[lit]
+    return within
+
+
+def _members(bits: int) -> list[int]:
+    """The positions of the set bits of `bits`."""
+    out = []
+    while bits:
+        low = bits & -bits
+        out.append(low.bit_length() - 1)
+        bits ^= low
+    return out
 
 
 def _roadmap(engine: Engine, proposal: Proposal, world: World, trace: bool) -> Judgement:
