@@ -5,7 +5,11 @@ reasons.  A claim is *pivotal* for a verdict when rejecting that claim alone
 changes the verdict.  clingo enumerates every single rejection in one solve:
 the ``rejected/1`` inputs are left free and ``lp/support.lp`` allows at most
 one of them.  (A roadmap feeds each phase's verdicts into the final solve, so
-for a roadmap each rejection is judged on its own instead.)
+for a roadmap each rejection is judged on its own instead.  So is a proposal
+with open aspects: its verdicts are read from clasp's brave and cautious
+consequences under each rejection, two solves of a few models each, where one
+solve over every rejection would yield an answer set per rejection and
+completion, tens of thousands for a few open aspects.)
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ def sensitivity(engine: Engine, proposal: Proposal) -> Sensitivity:
         for cid in sorted(voc.claims):
             verdict = judge(engine, proposal, World(rejected=(cid,))).verdict
             outcomes[cid] = {o.name: o.short() for o in verdict.outcomes}
+    elif proposal.open:
+        for cid in sorted(voc.claims):
+            world = World(rejected=(cid,))
+            answer = engine.solve(engine.assumptions(proposal, world), open_aspects=True)
+            outcomes[cid] = {o.name: o.short() for o in decode(proposal, answer, voc, world).outcomes}
     else:
         for cid, (cautious, brave) in _single_rejections(engine, proposal).items():
             verdict = decode(proposal, Answer(cautious, brave), voc)
@@ -65,13 +74,11 @@ Shown = frozenset[clingo.Symbol]
 def _single_rejections(engine: Engine, proposal: Proposal) -> dict[str | None, tuple[Shown, Shown]]:
     """The shown atoms with each claim rejected alone (and with none), in one solve.
 
-    The ``rejected/1`` inputs are left free and ``lp/support.lp``'s
-    ``one_rejection`` allows at most one; each answer set is read as its shown
-    atoms and the one input that is true (reading every atom of a traced
-    program for each answer set would cost far more than the solve).  With open
-    aspects there is one answer set per rejection and completion; each
-    rejection's are combined into the atoms true in every completion and in
-    some (cautious, brave).
+    For a proposal with nothing open.  The ``rejected/1`` inputs are left free
+    and ``lp/support.lp``'s ``one_rejection`` allows at most one; each answer
+    set is read as its shown atoms and the one input that is true (reading
+    every atom of a traced program for each answer set would cost far more
+    than the solve).
     """
     inputs = engine.inputs(proposal, World())
     assumptions = engine.complete([*inputs, engine.literal("one_rejection")], free={"rejected"})
