@@ -179,15 +179,18 @@ def explore(
         _goals_and_axes(space.registry, space, goals, axes)
     explorer = Explorer(space, kb, timeout=timeout)
     chosen_goals, specs = _goals_and_axes(explorer.engine.vocabulary.registry, space, goals, axes)
+    # The searches a listener hears from run first, so that a stream (`--format jsonl`) starts with the
+    # first package clingo finds, not after counting, which can take longer than the search.
+    cheapest = explorer.cheapest(chosen_goals, limit=optima, listener=listener)
+    examples = explorer.examples(chosen_goals, limit, listener) if limit else []
+    pareto = explorer.pareto(chosen_goals, specs)
     counts = {g: explorer.count([g], count_limit) for g in chosen_goals}
     if len(chosen_goals) > 1:
         counts["all goals"] = explorer.count(chosen_goals, count_limit)
     result = Exploration(
         space.title, space.path, space.size(), tuple(chosen_goals), tuple(s.name for s in specs), counts, count_limit
     )
-    result.cheapest = explorer.cheapest(chosen_goals, limit=optima, listener=listener)
-    result.pareto = explorer.pareto(chosen_goals, specs)
-    result.examples = explorer.examples(chosen_goals, limit, listener) if limit else []
+    result.cheapest, result.pareto, result.examples = cheapest, pareto, examples
     return result
 
 

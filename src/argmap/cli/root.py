@@ -1,7 +1,8 @@
 """Entry point, shared options, lazy command loading, and the mapping of errors to exit codes.
 
 Exit codes: 0 success, 1 a verdict or finding the user should look at, 2 bad
-input or usage, 130/143 interrupted.  Each command lives in its own module and
+input or usage, 130/143 interrupted, 141 the reader of stdout left (as a
+process killed by SIGPIPE reports).  Each command lives in its own module and
 is imported only when it runs (``argmap af`` never imports the engine).
 """
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..api import Argmap
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+#: The reader of stdout left (`argmap check DIR | head -1`): 128 + SIGPIPE, what a shell reports for a
+#: process SIGPIPE killed, so that it is not taken for a finding (1).
+EXIT_PIPE_CLOSED = 141
 
 #: Every command: name -> (module under argmap.cli, function, one-line help for `argmap --help`).
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -127,7 +131,7 @@ class _Group(click.Group):
             if not (isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE):
                 raise
             stdout_closed()
-            ctx.exit(EXIT_FINDINGS)
+            ctx.exit(EXIT_PIPE_CLOSED)
 
 
 def stdout_closed() -> None:
@@ -271,6 +275,7 @@ def entry(*args: Any, **kwargs: Any) -> None:
             sys.stdout.flush()
         except OSError:  # the reader left after the last write (BrokenPipeError)
             stdout_closed()
+            raise SystemExit(EXIT_PIPE_CLOSED) from None
 
 
 class _SigtermError(BaseException):
