@@ -279,6 +279,17 @@ def test_a_fifo_in_a_proposals_folder_is_reported_and_the_others_judged(tmp_path
     assert "[good]" in result.stdout
 
 
+def test_a_looping_link_in_a_proposals_folder_is_reported_and_the_others_judged(tmp_path: Path) -> None:
+    """Asking whether a link that points at itself is a folder fails (ELOOP); that is one bad file, not a bad folder."""
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "good.yaml").write_bytes(GUARANTEED.read_bytes())
+    result = run("check", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"argmap: {tmp_path / 'loop.yaml'}: error: cannot read file"), result.stderr
+    assert "cannot read the folder" not in result.stderr
+    assert "[good]" in result.stdout
+
+
 def test_bytes_that_are_not_utf8_are_refused_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: t\nsource: s\nnotes: café\n".encode("latin-1"))

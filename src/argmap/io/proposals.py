@@ -598,7 +598,7 @@ def proposal_runs(folder: str) -> list[_Run]:
     names: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if is_proposal_name(entry.name) and not entry.is_dir():  # a folder named x.yaml is not a proposal
+            if is_proposal_name(entry.name) and not _is_folder(entry):  # a folder named x.yaml is not a proposal
                 names.append(entry.name)
                 if len(names) == _RUN:
                     runs.append(_Run(names))
@@ -606,6 +606,15 @@ def proposal_runs(folder: str) -> list[_Run]:
     if names:
         runs.append(_Run(names))
     return runs
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder entry is a folder, following links; a link that cannot be followed (a loop,
+    a name too long) is not, so it is listed and reading it reports the error for that file alone."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def proposal_names(folder: str) -> Iterator[str]:
