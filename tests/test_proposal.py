@@ -97,6 +97,22 @@ BAD = [
         "open.air_defence",
         None,
     ),
+    (
+        "timing_out_of_range",
+        BASE + "phases:\n  - name: a\n    timing: {after_ceasefire: 31}\n",
+        "31 years is out of range",
+        5,
+        "phases[1].timing",
+        None,
+    ),
+    (
+        "timing_not_whole",
+        BASE + "phases:\n  - name: a\n    timing: {after_ceasefire: 1.5}\n",
+        "years must be a whole number",
+        5,
+        "phases[1].timing",
+        None,
+    ),
     ("date_not_a_date", BASE + "date: yesterday\n", "'yesterday' is not a date", 3, "date", None),
     ("date_not_on_the_calendar", BASE + "date: 2025-02-30\n", "day is out of range for month", 3, "date", None),
     (

@@ -36,6 +36,7 @@ MAX_ARGUMENTS = 1_000_000
 _CHECK_EVERY = 1 << 16
 
 _NUMBER = re.compile(r"[0-9]{1,9}")
+_DIGITS = re.compile(r"[0-9]+")
 _APX_COMMENT = re.compile(r"%\*.*?\*%|%[^\n]*", re.DOTALL)
 _APX_FACT = re.compile(r"\s*([a-z][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*\.")
 _APX_JUNK = re.compile(r"\s*(\S[^\n]{0,39})")
@@ -86,7 +87,7 @@ def _name(token: str, path: str, line: Callable[[int], int], at: int) -> str:
             f"'{shown}' is not a valid argument name",
             path=path,
             line=line(at),
-            expected=f"letters, digits and underscores (at most {MAX_NAME})",
+            expected=f"ASCII letters, digits and underscores (at most {MAX_NAME})",
         )
     return token
 
@@ -222,6 +223,9 @@ def _parse_i23(text: str, path: str, deadline: Deadline) -> Framework:
         if tokens[0] == "p":
             if size is not None:
                 raise InputError("a second 'p af' header", path=path, line=number, expected="one header 'p af N'")
+            if len(tokens) == 3 and tokens[1] == "af" and _DIGITS.fullmatch(tokens[2]) and len(tokens[2]) > 9:
+                shown = tokens[2] if len(tokens[2]) <= 20 else tokens[2][:20] + "..."
+                raise InputError(f"{shown} arguments; at most {MAX_ARGUMENTS}", path=path, line=number)
             if len(tokens) != 3 or tokens[1] != "af" or not _NUMBER.fullmatch(tokens[2]):
                 raise InputError(
                     f"bad header '{' '.join(tokens)[:60]}'", path=path, line=number, expected="'p af N', N a number"

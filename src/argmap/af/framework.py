@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-#: What an argument name may be: letters, digits and underscores.
+#: What an argument name may be: ASCII letters, digits and underscores.
 NAME = re.compile(r"[A-Za-z0-9_]+")
 MAX_NAME = 200
 

@@ -370,7 +370,7 @@ class _Validator:
                 if ok and 0 <= count.value <= timing.max_offset:
                     return name, count.value
                 raise self.error(
-                    f"{timing.unit} must be a whole number",
+                    f"{count.value} {timing.unit} is out of range" if ok else f"{timing.unit} must be a whole number",
                     count,
                     key=f"{where}.timing",
                     expected=f"0 to {timing.max_offset}",
