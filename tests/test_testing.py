@@ -534,6 +534,29 @@ def test_update_rewrites_failing_expectations_only(tapp: Engine, tmp_path: Path)
     }
     assert rows[1]["changes"] == {"set": {"us_role": "backstop"}}
     assert [r.status for r in run_file(tapp, failing)] == [PASSED, PASSED]
+    # Edited in place: the passing row and the changes keep their flow style; the failing values change
+    # where they stand (a block mapping stays a block, a flow list a flow list).
+    assert "        expect: {credible: false}\n" in text
+    assert "        changes: {set: {us_role: backstop}}\n" in text
+    assert "          credible: true\n          risk: low\n          warnings: [russia_objects]\n" in text
+
+
+def test_update_keeps_comments_and_layout_outside_the_changed_values(tapp: Engine, tmp_path: Path) -> None:
+    source = (
+        "# top\n"
+        "scenarios:\n"
+        "  - name: gg   # why this case\n"
+        f"    proposal: {GG}   # the article's own\n"
+        "    # the article says it is credible\n"
+        "    expect: {credible: false}\n"
+        "\n"
+        "  # a second case, passing\n"
+        f"  - name: fine\n    proposal: {GG}\n    expect:\n      credible: true  # as said\n"
+    )
+    path = write(tmp_path, source)
+    assert [r.status for r in run_file(tapp, path)] == [FAILED, PASSED]
+    update_files(run_file(tapp, path))
+    assert path.read_text(encoding="utf-8") == source.replace("{credible: false}", "{credible: true}")
 
 
 def test_update_without_failures_changes_nothing(tapp: Engine, tmp_path: Path) -> None:

@@ -357,12 +357,17 @@ def update_files(results: Sequence[CaseResult]) -> list[str]:
     """Rewrite the expectations of failing cases to the actual verdicts; the files changed.
 
     Only the keys a case already expects are refreshed (list expectations keep
-    the items that still hold).  Comments other than the leading ones are not
-    kept: review the diff before committing.
+    the items that still hold).  Each ``expect`` is edited in the file's text
+    (:func:`argmap.io.yamledit.refresh_mapping`): only the values that change
+    are replaced, in the style they were written in, and every comment and
+    other line stays.  Where a layout defeats that edit (it would not read back
+    as the new expectation), the file is loaded and dumped whole instead,
+    keeping only its leading comments.  Each file is replaced atomically.
     """
     import yaml
 
     from ..io.files import atomic_write
+    from ..io.yamledit import EditError, refresh_mapping
 
     by_file: dict[str, list[CaseResult]] = {}
     for r in results:
@@ -372,15 +377,24 @@ def update_files(results: Sequence[CaseResult]) -> list[str]:
     for path, items in sorted(by_file.items()):
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
-        header = "".join(line for line in source.splitlines(keepends=True)[:5] if line.startswith("#"))
         data = yaml.safe_load(source)
+        edits: list[tuple[list[str | int], dict[str, object]]] = []
         for r in items:
             index, vindex = r.case.position
+            where: list[str | int] = ["scenarios", index] + (["variations", vindex] if vindex is not None else [])
             target = data["scenarios"][index]
             if vindex is not None:
                 target = target["variations"][vindex]
             target["expect"] = _refreshed(target.get("expect") or {}, r)
-        atomic_write(path, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+            edits.append(([*where, "expect"], target["expect"]))
+        try:
+            text = source
+            for where, expect in edits:
+                text = refresh_mapping(text, where, expect)
+        except EditError:
+            header = "".join(line for line in source.splitlines(keepends=True)[:5] if line.startswith("#"))
+            text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        atomic_write(path, text)
         changed.append(path)
     return changed
 

@@ -1,0 +1,101 @@
+"""Editing one mapping in a YAML file's text (argmap.io.yamledit), as `argmap test --update` does."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from argmap.io.yamledit import EditError, refresh_mapping
+
+DOC = """\
+# leading comment
+scenarios:
+  - name: flow   # a comment on the name
+    expect: {credible: true, risk: low}
+  - name: block
+    # before expect
+    expect:
+      credible: true   # kept
+      risk: low
+      warnings:
+        - a
+        - b
+      # inside, after the last value
+    # after expect
+  - name: last
+    expect: {credible: false}
+"""
+
+
+def _lines_changed(before: str, after: str) -> list[tuple[str, str]]:
+    return [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=False) if a != b]
+
+
+def test_a_flow_mapping_is_rewritten_in_flow_style_on_its_line() -> None:
+    out = refresh_mapping(DOC, ["scenarios", 0, "expect"], {"credible": False, "risk": "low"})
+    assert _lines_changed(DOC, out) == [
+        ("    expect: {credible: true, risk: low}", "    expect: {credible: false, risk: low}")
+    ]
+    assert len(out.splitlines()) == len(DOC.splitlines())
+
+
+def test_a_block_mapping_changes_only_the_values_that_change_and_keeps_every_comment() -> None:
+    out = refresh_mapping(DOC, ["scenarios", 1, "expect"], {"credible": False, "risk": "high", "warnings": ["a", "b"]})
+    assert _lines_changed(DOC, out) == [
+        ("      credible: true   # kept", "      credible: false   # kept"),
+        ("      risk: low", "      risk: high"),
+    ]
+    assert len(out.splitlines()) == len(DOC.splitlines())
+
+
+def test_a_block_list_is_written_as_a_block_where_it_stood() -> None:
+    out = refresh_mapping(DOC, ["scenarios", 1, "expect"], {"credible": True, "risk": "low", "warnings": ["b"]})
+    assert "      warnings:\n        - b\n      # inside, after the last value\n" in out
+    assert yaml.safe_load(out)["scenarios"][1]["expect"]["warnings"] == ["b"]
+
+
+def test_a_key_that_goes_is_removed_with_its_lines_and_the_comments_after_stay() -> None:
+    out = refresh_mapping(DOC, ["scenarios", 1, "expect"], {"credible": True, "risk": "low"})
+    assert "warnings" not in out and "- a" not in out
+    assert "      risk: low\n      # inside, after the last value\n    # after expect\n" in out
+
+
+def test_nothing_else_in_the_file_changes() -> None:
+    out = refresh_mapping(DOC, ["scenarios", 2, "expect"], {"credible": True})
+    assert out == DOC.replace("expect: {credible: false}", "expect: {credible: true}")
+
+
+def test_an_unchanged_mapping_gives_the_same_text() -> None:
+    assert refresh_mapping(DOC, ["scenarios", 0, "expect"], {"credible": True, "risk": "low"}) is DOC
+
+
+@pytest.mark.parametrize(
+    ("path", "new", "fragment"),
+    [
+        (["scenarios", 0, "expect"], {"credible": True, "consistent": True}, "new keys"),
+        (["scenarios", 0, "name"], {}, "not a mapping"),
+        (["scenarios", 9, "expect"], {}, "nothing at scenarios.9.expect"),
+    ],
+)
+def test_what_cannot_be_edited_in_place_is_an_edit_error(
+    path: list[str | int], new: dict[str, object], fragment: str
+) -> None:
+    with pytest.raises((EditError, IndexError)) as err:
+        refresh_mapping(DOC, path, new)
+    assert fragment in str(err.value)
+
+
+def test_a_value_that_would_not_read_back_is_refused_rather_than_written() -> None:
+    """An empty value (`risk:`) has no text to replace; writing after the colon would make `risk:high`."""
+    doc = "scenarios:\n  - expect:\n      credible: true\n      risk:\n"
+    try:
+        out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"credible": True, "risk": "high"})
+    except EditError:
+        return
+    assert yaml.safe_load(out)["scenarios"][0]["expect"] == {"credible": True, "risk": "high"}
+
+
+def test_unicode_before_the_mapping_does_not_shift_the_edit() -> None:
+    doc = "scenarios:\n  - name: Gewährleistung – “ü” 🇺🇦\n    expect: {credible: true}\n"
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"credible": False})
+    assert out == doc.replace("credible: true", "credible: false")
