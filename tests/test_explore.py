@@ -285,6 +285,28 @@ def test_bad_spaces_are_input_errors(
     assert err.value.suggestion == suggestion
 
 
+def test_a_bad_space_reports_every_error_in_line_order(tmp_path: Path, app: argmap.Argmap) -> None:
+    """Each part of a space file is checked on its own, as a proposal file is: four mistakes, four errors."""
+    path = write(
+        tmp_path,
+        "title: t\n"
+        "fixed: {lead: europe}\n"
+        "choices:\n"
+        "  us_role: {backstop: -1, treaty_ally: 2}\n"
+        "  wester_contingent: {none: 0}\n"
+        "  nato_path: nope\n",
+    )
+    with pytest.raises(InputError) as err:
+        load_space(path, app.vocabulary)
+    found = [(e.line, e.key) for e in err.value.errors()]
+    assert found == [
+        (2, "fixed.lead"),
+        (4, "choices.us_role.backstop"),
+        (5, "choices.wester_contingent"),
+        (6, "choices.nato_path"),
+    ], found
+
+
 # ---------------------------------------------------------------- the command
 @pytest.fixture(scope="module")
 def cli(app: argmap.Argmap) -> Iterator[Run]:

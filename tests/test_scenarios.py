@@ -792,6 +792,39 @@ def test_a_bad_scenario_file_is_one_located_input_error(
     assert str(exc).startswith(f"{path}:{line}:")
 
 
+def test_every_error_in_a_scenario_file_is_reported_in_line_order(tmp_path: Path, voc: Vocabulary) -> None:
+    """Each case, and each part of a case, is checked on its own: one run names every mistake."""
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: one
+            proposal: {{title: t, source: s, lead: europe}}
+            expect: {{credibl: true}}
+          - name: two
+            proposal: {GG}
+            changes: {{set: {{us_role: backstp}}}}
+            variations:
+              - name: a
+                expect: {{risk: hgh}}
+              - name: b
+          - name: fine
+            proposal: {GG}
+            expect: {{credible: true}}
+        """,
+    )
+    with pytest.raises(argmap.InputError) as info:
+        load_scenarios(str(path), voc)
+    found = [(e.line, e.key) for e in info.value.errors()]
+    assert found == [
+        (3, "lead"),
+        (4, "credibl"),
+        (7, "changes.us_role"),
+        (10, "expect.risk"),
+        (11, "expect"),
+    ], found
+
+
 @pytest.mark.parametrize(("text", "line"), [(b[1], b[2]) for b in BAD], ids=[b[0] for b in BAD])
 def test_argmap_test_on_a_bad_scenario_file_exits_2(
     cli: Callable[..., Result], tmp_path: Path, text: str, line: int

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import NoReturn, TypeVar
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
-from ..model.errors import InputError, closest, one_of
+from ..model.errors import ErrorList, InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
 from ..model.proposal import Phase, Proposal, Setting, in_words
 from .yamltree import Node, load_yaml, unknown, yaml_reading
-
-_T = TypeVar("_T")
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -72,24 +69,18 @@ def proposal_from_node(
     """
     components = voc.components
     v = _Validator(path, voc)
-    errors: list[InputError] = []
+    errors = ErrorList()
     if root.kind != "mapping":
-        errors.append(v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping"))
-        _raise_all(errors, unread)
-
-    def attempt(check: Callable[[], _T]) -> _T | None:
-        try:
-            return check()
-        except InputError as exc:
-            errors.extend(exc.errors())
-            return None
+        errors.add(v.error("a proposal must be a mapping of keys to values", root, expected="a YAML mapping"))
+        errors.raise_all(unread)
+    attempt = errors.attempt
 
     keys: dict[str, tuple[int, int]] = root.keys  # type: ignore[assignment]
     unknown_keys = [k for k in keys if k not in META_KEYS and k not in components]
     allowed = [*META_KEYS, *components] if unknown_keys else []
     for key in unknown_keys:
         line, col = keys[key]
-        errors.append(
+        errors.add(
             InputError(
                 "unknown key",
                 path=path,
@@ -114,7 +105,7 @@ def proposal_from_node(
             try:
                 values = v.component(node, comp)
             except InputError as exc:
-                errors.extend(exc.errors())
+                errors.add(exc)
                 continue
             settings.extend((key, value) for value in values)
     opened: list[str] = []
@@ -122,14 +113,13 @@ def proposal_from_node(
     if "open" in items:
         opened, open_values = attempt(lambda: v.open_aspects(items["open"], items)) or ([], [])
     asked = attempt(lambda: v.date(items["date"])) if "date" in items else None
-    date = v.recorded(items["date"], asked, errors) if asked is not None else None
+    date = v.recorded(items["date"], asked, errors.errors) if asked is not None else None
     phases: tuple[Phase, ...] = ()
     if "phases" in items:
         phases = attempt(lambda: v.phases(items["phases"], tuple(sorted(settings)))) or ()
         if phases:
             settings = list(phases[-1].settings)
-    if errors or unread:
-        _raise_all(errors, unread)
+    errors.check(unread)
     assert title is not None and source is not None
     return Proposal(
         pid,
@@ -144,19 +134,6 @@ def proposal_from_node(
         date,
         asked,
     )
-
-
-def _raise_all(errors: list[InputError], unread: Sequence[InputError]) -> NoReturn:
-    """Raise every error of a file, in line order: the first, with the others in ``more``.  An error
-    at the place of a value YAML could not read is left out (YAML's own error there says why)."""
-    places = {(e.line, e.column) for e in unread}
-    found = [*unread, *(e for e in errors if (e.line, e.column) not in places)]
-    found.sort(key=lambda e: (e.line or 0, e.column or 0))
-    for e in found:
-        e.more = ()
-    first = found[0]
-    first.more = tuple(found[1:])
-    raise first
 
 
 def _stem(path: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from ..model.errors import InputError, closest, one_of
+from ..model.errors import ErrorList, InputError, closest, one_of
 from ..model.kb import Vocabulary
 from ..model.proposal import Change, Proposal
 from ..model.testing import Case, Expect, ReasonPattern
@@ -100,40 +100,94 @@ class _Reader:
         return tuple(out)
 
     def read(self) -> ScenarioFile:
-        root = load_yaml(self.path)
-        top = self.keys(root, ("scenarios",), "a scenario file")
-        if "scenarios" not in top:
-            raise self.error("missing required key", root, key="scenarios", expected="scenarios: a list of cases")
-        cases_node = top["scenarios"]
-        if cases_node.kind != "sequence":
-            raise self.error("must be a list of cases", cases_node, key="scenarios")
+        """The file's cases.
+
+        Raises:
+            InputError: the first error in the file, in line order, with every other one in
+                ``more``: each case, and each part of a case (its proposal, changes, expectation,
+                each variation), is checked on its own, as a compiler reads on.
+        """
+        unread: list[InputError] = []
+        root = load_yaml(self.path, errors=unread)
+        errors = ErrorList()
+        top = errors.attempt(lambda: self.keys(root, ("scenarios",), "a scenario file"))
+        if top is not None and "scenarios" not in top:
+            errors.add(self.error("missing required key", root, key="scenarios", expected="scenarios: a list of cases"))
+        elif top is not None and top["scenarios"].kind != "sequence":
+            errors.add(self.error("must be a list of cases", top["scenarios"], key="scenarios"))
+        if errors:
+            errors.raise_all(unread)
         result = ScenarioFile(self.path)
         names: set[str] = set()
-        for index, node in enumerate(cases_node.value):
-            for case in self.case(node, index):
+        for index, node in enumerate(top["scenarios"].value):  # type: ignore[index]
+            for case in errors.attempt(lambda node=node, index=index: self.case(node, index)) or ():
                 if case.id in names:
-                    raise self.error(f"two cases are named '{case.name}'", node, key="name")
+                    errors.add(self.error(f"two cases are named '{case.name}'", node, key="name"))
                 names.add(case.id)
                 result.cases.append(case)
+        errors.check(unread)
         return result
 
     def case(self, node: Node, index: int) -> list[Case]:
+        """The case at `node` (one, or one per variation); every error in it, raised together."""
+        errors = ErrorList()
         items = self.keys(node, CASE_KEYS, "a case")
-        name = self.text(items.get("name"), "name")
-        if name is None:
-            raise self.error("missing required key", node, key="name", expected="name: a short description")
+        name = errors.attempt(lambda: self.text(items.get("name"), "name"))
+        if name is None and "name" not in items:
+            errors.add(self.error("missing required key", node, key="name", expected="name: a short description"))
+        proposal = None
         if "proposal" not in items:
-            raise self.error(
-                "missing required key", node, key="proposal", expected="proposal: a file path or an inline proposal"
+            errors.add(
+                self.error(
+                    "missing required key", node, key="proposal", expected="proposal: a file path or an inline proposal"
+                )
             )
-        proposal = self.proposal(items["proposal"], name)
-        tags = self.words(items.get("tags"), "tags")
-        skip = self.text(items.get("skip"), "skip")
-        description = self.text(items.get("description"), "description")
-        changes = self.changes(items.get("changes"))
+        else:
+            proposal = errors.attempt(lambda: self.proposal(items["proposal"], name or "inline"))
+        tags = errors.attempt(lambda: self.words(items.get("tags"), "tags")) or ()
+        skip = errors.attempt(lambda: self.text(items.get("skip"), "skip"))
+        description = errors.attempt(lambda: self.text(items.get("description"), "description"))
+        changes = errors.attempt(lambda: self.changes(items.get("changes"))) or ()
+        expect = errors.attempt(lambda: self.expect(items["expect"])) if "expect" in items else None
+        if "expect" not in items and "variations" not in items:
+            errors.add(
+                self.error(
+                    "missing required key",
+                    node,
+                    key="expect",
+                    expected="expect: the verdicts (or variations: a table of cases)",
+                )
+            )
+        rows: list[tuple[int, Node, str, tuple[Change, ...], Expect, str | None, tuple[str, ...], str | None]] = []
+        if "variations" in items:
+            table = items["variations"]
+            if table.kind != "sequence" or not table.value:
+                errors.add(self.error("must be a non-empty list", table, key="variations"))
+            else:
+                for vindex, vnode in enumerate(table.value):
+                    vitems = errors.attempt(lambda vnode=vnode: self.keys(vnode, VARIATION_KEYS, "a variation"))
+                    if vitems is None:
+                        continue
+                    vname = errors.attempt(lambda vitems=vitems: self.text(vitems.get("name"), "name"))
+                    if vname is None and "name" not in vitems:
+                        errors.add(self.error("missing required key", vnode, key="name"))
+                    vchanges = errors.attempt(lambda vitems=vitems: self.changes(vitems.get("changes")))
+                    vexpect = None
+                    if "expect" not in vitems:
+                        errors.add(self.error("missing required key", vnode, key="expect"))
+                    else:
+                        vexpect = errors.attempt(lambda vitems=vitems: self.expect(vitems["expect"]))
+                    vdescription = errors.attempt(lambda v=vitems: self.text(v.get("description"), "description"))
+                    vtags = errors.attempt(lambda vitems=vitems: self.words(vitems.get("tags"), "tags")) or ()
+                    vskip = errors.attempt(lambda vitems=vitems: self.text(vitems.get("skip"), "skip"))
+                    if vname is not None and vexpect is not None:
+                        rows.append((vindex, vnode, vname, vchanges or (), vexpect, vdescription, vtags, vskip))
+        if errors:
+            errors.raise_all()
+        assert name is not None and proposal is not None
         base_id = f"{self.path}::{name}"
         out: list[Case] = []
-        if "expect" in items:
+        if expect is not None:
             out.append(
                 Case(
                     base_id,
@@ -142,46 +196,29 @@ class _Reader:
                     node.line,
                     proposal,
                     changes,
-                    self.expect(items["expect"]),
+                    expect,
                     description,
                     tags,
                     skip,
                     (index, None),
                 )
             )
-        elif "variations" not in items:
-            raise self.error(
-                "missing required key",
-                node,
-                key="expect",
-                expected="expect: the verdicts (or variations: a table of cases)",
-            )
-        if "variations" in items:
-            table = items["variations"]
-            if table.kind != "sequence" or not table.value:
-                raise self.error("must be a non-empty list", table, key="variations")
-            for vindex, vnode in enumerate(table.value):
-                vitems = self.keys(vnode, VARIATION_KEYS, "a variation")
-                vname = self.text(vitems.get("name"), "name")
-                if vname is None:
-                    raise self.error("missing required key", vnode, key="name")
-                if "expect" not in vitems:
-                    raise self.error("missing required key", vnode, key="expect")
-                out.append(
-                    Case(
-                        f"{base_id}::{vname}",
-                        f"{name} / {vname}",
-                        self.path,
-                        vnode.line,
-                        proposal,
-                        changes + self.changes(vitems.get("changes")),
-                        self.expect(vitems["expect"]),
-                        self.text(vitems.get("description"), "description") or description,
-                        tags + self.words(vitems.get("tags"), "tags"),
-                        self.text(vitems.get("skip"), "skip") or skip,
-                        (index, vindex),
-                    )
+        for vindex, vnode, vname, vchanges, vexpect, vdescription, vtags, vskip in rows:
+            out.append(
+                Case(
+                    f"{base_id}::{vname}",
+                    f"{name} / {vname}",
+                    self.path,
+                    vnode.line,
+                    proposal,
+                    changes + vchanges,
+                    vexpect,
+                    vdescription or description,
+                    tags + vtags,
+                    vskip or skip,
+                    (index, vindex),
                 )
+            )
         return out
 
     def proposal(self, node: Node, name: str) -> Proposal:

@@ -24,12 +24,12 @@ own.  The space becomes facts (``option/3``, ``fixed/2``, ``forbid/2``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import clingo
 
-from ..model.errors import InputError, closest, one_of
+from ..model.errors import ErrorList, InputError, closest, one_of
 from ..model.kb import Component, Vocabulary
 from ..model.verdicts import Registry
 from .yamltree import Node, check_keys, load_yaml, unknown, yaml_reading
@@ -88,9 +88,10 @@ def load_space(path: str, voc: Vocabulary) -> DesignSpace:
     Raises:
         InputError: with the file, line, key, what was expected and a "did you mean".
     """
-    root = load_yaml(path)
+    unread: list[InputError] = []
+    root = load_yaml(path, errors=unread)
     r = _Reader(path, voc)
-    return r.read(root)
+    return r.read(root, unread)
 
 
 class _Reader:
@@ -161,81 +162,108 @@ class _Reader:
             out += [(key, self.value(item, key, where)) for item in items]
         return out
 
-    def read(self, root: Node) -> DesignSpace:
-        top = self.mapping(root, "a design space", TOP_KEYS)
+    def read(self, root: Node, unread: Sequence[InputError] = ()) -> DesignSpace:
+        """The design space at `root`.
+
+        Raises:
+            InputError: the first error in the file, in line order, with every other one in
+                ``more``: the title, the fixed settings, each choice, each constraint, the goals
+                and the axes are checked on their own, as a compiler reads on.
+        """
+        errors = ErrorList()
+        top = errors.attempt(lambda: self.mapping(root, "a design space", TOP_KEYS))
+        if top is None:
+            errors.raise_all(unread)
         title = top.get("title")
         if title is None or title.kind != "scalar" or not isinstance(title.value, str):
-            raise self.error("missing or empty", title or root, key="title", expected="title: a one-line title")
+            errors.add(self.error("missing or empty", title or root, key="title", expected="title: a one-line title"))
         space = DesignSpace(
-            title.value,
+            title.value if title is not None and isinstance(title.value, str) else "",
             self.path,
             arity={k: c.arity for k, c in self.components.items()},
             registry=self.voc.registry,
         )
         if "fixed" in top:
-            space.fixed = self.settings(top["fixed"], "fixed")
+            space.fixed = errors.attempt(lambda: self.settings(top["fixed"], "fixed")) or []
         if "choices" not in top:
-            raise self.error(
-                "missing required key", root, key="choices", expected="choices: component -> {value: cost}"
+            errors.add(
+                self.error("missing required key", root, key="choices", expected="choices: component -> {value: cost}")
             )
-        choices = top["choices"]
-        for key, child in self.mapping(choices, "choices").items():
-            line, col = choices.keys[key]  # type: ignore[index]
-            self.component(key, line, col, "choices")
-            if any(k == key for k, _ in space.fixed):
-                raise self.error("is both fixed and a choice", child, key=f"choices.{key}")
-            costs: dict[str, int] = {}
-            if child.kind == "sequence":
-                pairs = [(item, None) for item in child.value]
+        else:
+            choices = top["choices"]
+            for key, child in (errors.attempt(lambda: self.mapping(choices, "choices")) or {}).items():
+                costs = errors.attempt(lambda key=key, child=child: self.choice(space, choices, key, child))
+                if costs is not None:
+                    space.choices[key] = costs
+        if "constraints" in top:
+            cons = top["constraints"]
+            if cons.kind != "sequence":
+                errors.add(self.error("must be a list", cons, key="constraints"))
             else:
-                pairs = [
-                    (Node(k, *child.keys[k], "scalar"), v) for k, v in self.mapping(child, f"choices.{key}").items()
-                ]  # type: ignore[index]
-            for value_node, cost_node in pairs:
-                raw = value_node.value
-                if isinstance(raw, str) and self.components[key].arity == "flag" and raw in ("true", "false"):
-                    value = raw
-                else:
-                    value = self.value(value_node, key, "choices")
-                cost = 0
-                if cost_node is not None:
-                    if (
-                        cost_node.kind != "scalar"
-                        or isinstance(cost_node.value, bool)
-                        or not isinstance(cost_node.value, int)
-                    ):
-                        raise self.error("a cost must be a whole number", cost_node, key=f"choices.{key}.{value}")
-                    cost = cost_node.value
-                    if not 0 <= cost <= MAX_COST:
-                        raise self.error(
+                for item in cons.value:
+                    constraint = errors.attempt(lambda item=item: self.constraint(item))
+                    if constraint is not None:
+                        space.constraints.append(constraint)
+        if "goals" in top:
+            space.goals = errors.attempt(lambda: self.verdicts(top["goals"], "goals", ("bool", "level", "set")))
+        if "axes" in top:
+            space.axes = errors.attempt(lambda: self.verdicts(top["axes"], "axes", ("bool", "level")))
+        errors.check(unread)
+        return space
+
+    def choice(self, space: DesignSpace, choices: Node, key: str, child: Node) -> dict[str, int]:
+        """The values of one component under ``choices:`` and the cost of each."""
+        line, col = choices.keys[key]  # type: ignore[index]
+        self.component(key, line, col, "choices")
+        if any(k == key for k, _ in space.fixed):
+            raise self.error("is both fixed and a choice", child, key=f"choices.{key}")
+        costs: dict[str, int] = {}
+        if child.kind == "sequence":
+            pairs = [(item, None) for item in child.value]
+        else:
+            pairs = [(Node(k, *child.keys[k], "scalar"), v) for k, v in self.mapping(child, f"choices.{key}").items()]  # type: ignore[index]
+        errors = ErrorList()
+        for value_node, cost_node in pairs:
+            raw = value_node.value
+            if isinstance(raw, str) and self.components[key].arity == "flag" and raw in ("true", "false"):
+                value = raw
+            else:
+                value = errors.attempt(lambda value_node=value_node: self.value(value_node, key, "choices"))
+                if value is None:
+                    continue
+            cost = 0
+            if cost_node is not None:
+                if (
+                    cost_node.kind != "scalar"
+                    or isinstance(cost_node.value, bool)
+                    or not isinstance(cost_node.value, int)
+                ):
+                    errors.add(self.error("a cost must be a whole number", cost_node, key=f"choices.{key}.{value}"))
+                    continue
+                cost = cost_node.value
+                if not 0 <= cost <= MAX_COST:
+                    errors.add(
+                        self.error(
                             f"cost {cost} is out of range",
                             cost_node,
                             key=f"choices.{key}.{value}",
                             expected=f"0 to {MAX_COST}",
                         )
-                costs[value] = cost
-            if not costs:
-                raise self.error("no values to choose from", child, key=f"choices.{key}")
-            space.choices[key] = costs
-        if "constraints" in top:
-            cons = top["constraints"]
-            if cons.kind != "sequence":
-                raise self.error("must be a list", cons, key="constraints")
-            for item in cons.value:
-                fields = self.mapping(item, "constraints", ("forbid", "require", "note"))
-                kinds = [k for k in ("forbid", "require") if k in fields]
-                if len(kinds) != 1:
-                    raise self.error("give exactly one of forbid or require", item, key="constraints")
-                note = fields["note"].value if "note" in fields else None
-                space.constraints.append(
-                    Constraint(
-                        kinds[0],
-                        tuple(self.settings(fields[kinds[0]], kinds[0])),
-                        str(note) if note is not None else None,
                     )
-                )
-        if "goals" in top:
-            space.goals = self.verdicts(top["goals"], "goals", ("bool", "level", "set"))
-        if "axes" in top:
-            space.axes = self.verdicts(top["axes"], "axes", ("bool", "level"))
-        return space
+                    continue
+            costs[value] = cost
+        errors.check()
+        if not costs:
+            raise self.error("no values to choose from", child, key=f"choices.{key}")
+        return costs
+
+    def constraint(self, item: Node) -> Constraint:
+        """One entry of ``constraints:``: exactly one of forbid or require, and a note."""
+        fields = self.mapping(item, "constraints", ("forbid", "require", "note"))
+        kinds = [k for k in ("forbid", "require") if k in fields]
+        if len(kinds) != 1:
+            raise self.error("give exactly one of forbid or require", item, key="constraints")
+        note = fields["note"].value if "note" in fields else None
+        return Constraint(
+            kinds[0], tuple(self.settings(fields[kinds[0]], kinds[0])), str(note) if note is not None else None
+        )

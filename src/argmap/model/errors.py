@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn, TypeVar
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -57,6 +60,49 @@ class InputError(Exception):
         if self.suggestion is not None:
             text += f"; did you mean '{self.suggestion}'?"
         return visible(text)
+
+
+class ErrorList:
+    """The errors of one input file, gathered as a compiler reads on past the first: each part of
+    the file is checked on its own (:meth:`attempt`), and :meth:`raise_all` raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def add(self, error: InputError) -> None:
+        """Record `error` (with its own further errors)."""
+        self.errors.extend(error.errors())
+
+    def attempt(self, check: Callable[[], _T]) -> _T | None:
+        """``check()``, or None after recording the :class:`InputError` it raised."""
+        try:
+            return check()
+        except InputError as exc:
+            self.add(exc)
+            return None
+
+    def raise_all(self, unread: Sequence[InputError] = ()) -> NoReturn:
+        """Raise every error, in line order: the first, with the others in ``more``.
+
+        `unread` are the values YAML itself could not read (``load_yaml(path, errors=...)``); an
+        error recorded at the same place is left out, as YAML's own error there says why.
+        """
+        places = {(e.line, e.column) for e in unread}
+        found = [*unread, *(e for e in self.errors if (e.line, e.column) not in places)]
+        found.sort(key=lambda e: (e.line or 0, e.column or 0))
+        for e in found:
+            e.more = ()
+        first = found[0]
+        first.more = tuple(found[1:])
+        raise first
+
+    def check(self, unread: Sequence[InputError] = ()) -> None:
+        """Raise every error (:meth:`raise_all`) if there is any, YAML's or recorded."""
+        if self.errors or unread:
+            self.raise_all(unread)
 
 
 def named(path: str) -> str:
