@@ -14,7 +14,9 @@ SST, STG and ID on the same frameworks, each as a whole process, start-up includ
   of argmap: ASPARTIX_DIR is a folder of the ASPARTIX-V (2021) encodings, as
   published by the DBAI group at TU Wien
   (https://www.dbai.tuwien.ac.at/research/argumentation/aspartix/dung.html), with
-  its subfolders co/, gr/, pr/, st/, sst/, stg/ and id/.  Its DC and DS under ID
+  its subfolders co/, gr/, pr/, st/, sst/, stg/ and id/ (ID needs both of
+  id/labBased_comp.dl and id/ideal-fixed-point.lp; a missing file stops the
+  run, as clingo itself would report it and exit 0).  Its DC and DS under ID
   need clingo 4.4; here they are its SE pipeline followed by a membership test.
   The ICCMA 2019 release of ASPARTIX-V (the competition's solver archive) has
   the same encodings in one folder: encodings/{complete,grounded,preferred,
@@ -135,6 +137,9 @@ DOMREC = ["--heuristic=Domain", "--enum-mode=domRec"]
 
 
 def _clingo(files: Sequence[Path], options: Sequence[str], stdin: str, deadline: float) -> tuple[float, dict]:
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:  # `python -m clingo` reports a missing file and still exits 0, with no answer sets
+        raise SystemExit(f"bench_af: no ASPARTIX encoding {', '.join(missing)} (see the docstring for the layout)")
     left = deadline - time.perf_counter()
     if left <= 0:
         raise TimeoutError
