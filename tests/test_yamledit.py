@@ -99,3 +99,12 @@ def test_unicode_before_the_mapping_does_not_shift_the_edit() -> None:
     doc = "scenarios:\n  - name: Gewährleistung – “ü” 🇺🇦\n    expect: {credible: true}\n"
     out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"credible": False})
     assert out == doc.replace("credible: true", "credible: false")
+
+
+def test_crlf_line_ends_stay_crlf() -> None:
+    doc = DOC.replace("\n", "\r\n")
+    out = refresh_mapping(doc, ["scenarios", 1, "expect"], {"credible": True, "risk": "low", "warnings": ["b", "c"]})
+    assert "\n" not in out.replace("\r\n", "")
+    assert yaml.safe_load(out)["scenarios"][1]["expect"]["warnings"] == ["b", "c"]
+    out = refresh_mapping(doc, ["scenarios", 1, "expect"], {"credible": True, "risk": "low"})
+    assert out == doc.replace("      warnings:\r\n        - a\r\n        - b\r\n", "")

@@ -375,7 +375,7 @@ def update_files(results: Sequence[CaseResult]) -> list[str]:
             by_file.setdefault(r.case.file, []).append(r)
     changed = []
     for path, items in sorted(by_file.items()):
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", newline="") as handle:  # line ends as written (CRLF stays CRLF)
             source = handle.read()
         data = yaml.safe_load(source)
         edits: list[tuple[list[str | int], dict[str, object]]] = []

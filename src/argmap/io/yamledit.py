@@ -70,9 +70,10 @@ def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -
                 edits.append((start, len(source) if end < 0 else end + 1, ""))
             elif new[key] != old[key]:
                 edits.append((value_node.start_mark.index, _end(value_node), _value(new[key], value_node)))
+    newline = "\r\n" if "\r\n" in source else "\n"  # a file's line ends stay as they are
     out = source
     for start, end, replacement in sorted(edits, reverse=True):
-        out = out[:start] + replacement + out[end:]
+        out = out[:start] + replacement.replace("\n", newline) + out[end:]
     try:
         done = _at(yaml.safe_load(out), path)
     except (yaml.YAMLError, KeyError, IndexError, TypeError):
