@@ -271,6 +271,13 @@ def test_id_key_overrides_the_file_name(app: argmap.Argmap, tmp_path: Path) -> N
     assert p.id == "plan_b"
 
 
+@pytest.mark.parametrize(
+    ("name", "pid"), [("plan.yml", "plan"), ("plan.yaml.bak", "plan.yaml.bak"), ("plan.YAML", "plan.YAML")]
+)
+def test_the_default_id_drops_only_a_yaml_suffix(app: argmap.Argmap, tmp_path: Path, name: str, pid: str) -> None:
+    assert app.load(str(write(tmp_path, BASE, name))).id == pid
+
+
 def test_every_example_proposal_loads(app: argmap.Argmap) -> None:
     loaded = app.load_all([str(PROPOSALS)])
     assert len(loaded) == len(list(PROPOSALS.glob("*.yaml")))

@@ -137,7 +137,10 @@ def proposal_from_node(
 
 
 def _stem(path: str) -> str:
-    return os.path.splitext(os.path.basename(path))[0]
+    """A proposal's default id: its file name without ``.yaml`` or ``.yml`` (``d.yaml.bak`` stays whole)."""
+    name = os.path.basename(path)
+    base, ext = os.path.splitext(name)
+    return base if ext in (".yaml", ".yml") and base else name
 
 
 class _Validator:
