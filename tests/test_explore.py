@@ -177,6 +177,10 @@ def test_goals_and_axes_can_be_chosen(app: argmap.Argmap, small: DesignSpace, ev
     assert [(p.cost, p.values) for p in result.pareto] == _front(app, every, ("consistent",), ("risk", "credible"))
     assert len(result.pareto) >= 2  # a real trade-off: cheap and not credible, or dearer and credible
     assert result.examples == []
+    assert result.optima_complete  # every optimum found, below --optima
+    # A search that reaches --optima stops there, so it cannot know that none is left, and says so.
+    cut = explore(small, goals=["consistent"], axes=[], limit=0, optima=len(result.cheapest))
+    assert cut.cheapest == result.cheapest and not cut.optima_complete
     none = explore(small, goals=["consistent", "credible"], axes=[], limit=0)
     assert none.axes == () and none.pareto == []
 

@@ -191,6 +191,7 @@ def explore(
         space.title, space.path, space.size(), tuple(chosen_goals), tuple(s.name for s in specs), counts, count_limit
     )
     result.cheapest, result.pareto, result.examples = cheapest, pareto, examples
+    result.optima_limit = optima
     return result
 
 

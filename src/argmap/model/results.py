@@ -156,10 +156,17 @@ class Exploration:
     choices: tuple[str, ...] = ()
     #: Why the first optimum meets the goals (an Explanation), when asked.
     why: object | None = None
+    #: The most optima the search was asked for (``--optima``); reaching it stops the search.
+    optima_limit: int = 20
 
     @property
     def counts_exact(self) -> bool:
         return all(n < self.count_limit for n in self.counts.values())
+
+    @property
+    def optima_complete(self) -> bool:
+        """Whether :attr:`cheapest` holds every optimum (the search ended below ``optima_limit``)."""
+        return len(self.cheapest) < self.optima_limit
 
 
 # ---------------------------------------------------------------- diff

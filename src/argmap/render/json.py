@@ -245,6 +245,8 @@ def explore_json(result: Exploration) -> dict[str, Any]:
         "counts_exact": result.counts_exact,
         "count_limit": result.count_limit,
         "cheapest": [package_json(p) for p in result.cheapest],
+        "optima_complete": result.optima_complete,
+        "optima_limit": result.optima_limit,
         "pareto": [{**package_json(p.example), "values": dict(p.values)} for p in result.pareto],
         "examples": [package_json(p) for p in result.examples],
     }

@@ -425,9 +425,10 @@ def explore_text(result: Exploration, voc: Vocabulary, choices: Iterable[str], w
         lines.append(f"No package in the space is {goals}.")
     else:
         count = len(result.cheapest)
-        lines.append(
-            f"Cheapest {goals} packages (cost {result.cheapest[0].cost}, {count} optim{'a' if count > 1 else 'um'}):"
-        )
+        optima = f"{count} optim{'a' if count > 1 else 'um'}"
+        if not result.optima_complete:
+            optima = f"{optima} shown; --optima {result.optima_limit} stopped the search, there may be more"
+        lines.append(f"Cheapest {goals} packages (cost {result.cheapest[0].cost}, {optima}):")
         for n, p in enumerate(result.cheapest, 1):
             lines.append(f"  {n}. " + package_text(choices, p))
     if result.axes:
