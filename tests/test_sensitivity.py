@@ -132,3 +132,23 @@ def test_an_open_proposal_is_read_across_its_completions(
 def test_sensitivity_needs_a_traced_engine(app: argmap.Argmap, proposals: dict[str, argmap.Proposal]) -> None:
     with pytest.raises(ValueError, match="trace=True"):
         sensitivity(app.engine, proposals["guaranteed_guarantees"])
+
+
+def test_a_rejection_with_no_answer_set_flips_nothing_open_or_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A knowledge base whose constraint needs a claim: rejecting it leaves no answer set.  One enumeration
+    (a plain proposal) and one solve per claim (an open proposal) both take that as no outcome, not an error."""
+    from argmap.io.config import Config
+    from argmap.io.scaffold import scaffold
+
+    folder = tmp_path / "kb"
+    scaffold(str(folder))
+    with open(folder / "rules" / "effectiveness.lp", "a", encoding="utf-8") as f:
+        f.write(":- not accepted(pricing_works), has(price, true).\n")
+    app = argmap.Argmap([str(folder / "rules" / "main.lp")], config=Config())
+    traced = app.traced
+    plain = app.load(str(folder / "proposals" / "example.yaml"))
+    opened = argmap.Proposal("o", "o", "o", (("price", "true"),), ("exemptions",))
+    for proposal, value in ((plain, "yes"), (opened, "some")):
+        (effective,) = sensitivity(traced, proposal).verdicts
+        assert effective.value == value
+        assert "pricing_works" not in effective.pivotal, effective

@@ -2,7 +2,8 @@
 
 A verdict *rests on* the claims its explanation uses and the claims of its
 reasons.  A claim is *pivotal* for a verdict when rejecting that claim alone
-changes the verdict.  clingo enumerates every single rejection in one solve:
+changes the verdict.  (A rejection under which the program has no answer set
+gives no outcome, so it flips nothing.)  clingo enumerates every single rejection in one solve:
 the ``rejected/1`` inputs are left free and ``lp/support.lp`` allows at most
 one of them.  (A roadmap feeds each phase's verdicts into the final solve, so
 for a roadmap each rejection is judged on its own instead.  So is a proposal
@@ -17,7 +18,7 @@ from __future__ import annotations
 import clingo
 
 from ..asp.terms import text
-from ..engine.control import Answer, Engine
+from ..engine.control import Answer, Engine, NoAnswerSetError
 from ..engine.decode import decode
 from ..engine.judge import judge
 from ..model.proposal import Proposal, World
@@ -40,12 +41,18 @@ def sensitivity(engine: Engine, proposal: Proposal) -> Sensitivity:
     outcomes: dict[str | None, dict[str, str]] = {None: baseline}
     if proposal.phases:
         for cid in sorted(voc.claims):
-            verdict = judge(engine, proposal, World(rejected=(cid,))).verdict
+            try:
+                verdict = judge(engine, proposal, World(rejected=(cid,))).verdict
+            except NoAnswerSetError:
+                continue
             outcomes[cid] = {o.name: o.short() for o in verdict.outcomes}
     elif proposal.open:
         for cid in sorted(voc.claims):
             world = World(rejected=(cid,))
-            answer = engine.solve(engine.assumptions(proposal, world), open_aspects=True)
+            try:
+                answer = engine.solve(engine.assumptions(proposal, world), open_aspects=True)
+            except NoAnswerSetError:  # no answer set with this claim rejected: as in one enumeration, no outcome
+                continue
             outcomes[cid] = {o.name: o.short() for o in decode(proposal, answer, voc, world).outcomes}
     else:
         for cid, (cautious, brave) in _single_rejections(engine, proposal).items():

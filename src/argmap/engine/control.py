@@ -51,6 +51,12 @@ PRELUDE = ("prelude.lp", "stances.lp", "roadmap.lp")
 ASSUMED = frozenset({"set"})
 
 
+class NoAnswerSetError(InputError):
+    """The program has no answer set under the assumptions: the knowledge base's constraints reject the
+    proposal (in every completion, for an open one).  An :class:`InputError`, so the command line says
+    so and exits 2; a caller asking many questions may take it as an answer instead."""
+
+
 class Assumptions(list[int]):
     """A question's assumption literals, with the held inputs it releases (:meth:`Engine.complete`).
 
@@ -431,7 +437,7 @@ class Engine:
 
         first = model()
         if first is None:
-            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+            raise NoAnswerSetError("the knowledge base has no answer for this proposal (its constraints reject it)")
         some, every = set(first), set(first)
         # grow: some atom not marked known is true; shrink: some atom marked kept is false
         for growing, marks, on in ((True, seek.known, seek.known_on), (False, seek.kept, seek.kept_on)):
@@ -562,7 +568,7 @@ class Engine:
 
         result = self.run(assumptions, on_model=on_model)
         if not result.satisfiable:
-            raise InputError("the knowledge base has no answer for this proposal (its constraints reject it)")
+            raise NoAnswerSetError("the knowledge base has no answer for this proposal (its constraints reject it)")
         if not result.exhausted:
             return [], limit
         ordered = sorted(rows, key=lambda row: (sorted(row[0]), sorted(row[1])))
@@ -664,7 +670,7 @@ class Engine:
 
         result = self.run(assumptions, on_model=on_model)
         if not result.satisfiable:
-            raise InputError(
+            raise NoAnswerSetError(
                 "the knowledge base has no answer for this proposal: its constraints reject it "
                 "(for a proposal with open aspects: no completion of them is coherent)"
             )
