@@ -164,6 +164,7 @@ def test_duplicates_are_harmless() -> None:
         ("i23", "p cnf 2\n", 1, "bad header"),
         ("i23", "p af 2147483648\n", 1, "2147483648 arguments; at most 1000000"),
         ("i23", "p af 1000001\n", 1, "1000001 arguments; at most 1000000"),
+        ("i23", "p af 00000000000000000002\n1 3\n", 2, "'3' is not an argument"),
         ("apx", "arg(\u00e9).\n", 1, "expected ASCII letters, digits and underscores"),
         ("i23", "p af 2\n1 3\n", 2, "'3' is not an argument"),
         ("i23", "p af 2\n0 1\n", 2, "'0' is not an argument"),

@@ -927,3 +927,19 @@ def test_case_ids_use_the_path_as_given(tmp_path: Path, voc: Vocabulary) -> None
     )
     cases: list[Case] = load_scenarios(str(path), voc).cases
     assert [c.id for c in cases] == [f"{path}::only"]
+
+
+def test_a_bad_proposal_file_named_by_two_cases_is_reported_once(tmp_path: Path, voc: Vocabulary) -> None:
+    (tmp_path / "broken.yaml").write_text("title: x\nsource: y\nlead: nobody\nbogus: 1\n", encoding="utf-8")
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "scenarios:\n"
+        "  - {name: a, proposal: broken.yaml, expect: {credible: true}}\n"
+        "  - {name: b, proposal: broken.yaml, expect: {credible: true}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(argmap.InputError) as info:
+        load_scenarios(str(path), voc)
+    found = [(e.path, e.line, e.key) for e in info.value.errors()]
+    broken = str(tmp_path / "broken.yaml")
+    assert found == [(broken, 3, "lead"), (broken, 4, "bogus")], found

@@ -518,7 +518,7 @@ def test_update_rewrites_failing_expectations_only(tapp: Engine, tmp_path: Path)
     before_ok = passing.read_bytes()
     results = run_file(tapp, failing) + run_file(tapp, passing)
     assert [r.status for r in results] == [PASSED, FAILED, PASSED]
-    assert update_files(results) == [str(failing)]
+    assert update_files(results).changed == [str(failing)]
     assert passing.read_bytes() == before_ok
     text = failing.read_text(encoding="utf-8")
     assert text.startswith("# A leading comment that --update keeps.\n")
@@ -562,7 +562,7 @@ def test_update_keeps_comments_and_layout_outside_the_changed_values(tapp: Engin
 def test_update_without_failures_changes_nothing(tapp: Engine, tmp_path: Path) -> None:
     path = write(tmp_path, f"scenarios:\n  - name: fine\n    proposal: {GG}\n    expect: {{credible: true}}\n")
     before = path.read_bytes()
-    assert update_files(run_file(tapp, path)) == []
+    assert update_files(run_file(tapp, path)).changed == []
     assert path.read_bytes() == before
 
 
@@ -592,3 +592,20 @@ def test_update_of_an_open_risk_gives_a_loadable_file(app: argmap.Argmap, tmp_pa
     update_files(results)
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["scenarios"][0]["expect"] == {"risk": ["low", "high"]}
     assert [r.status for r in run_file(app.engine, path)] == [PASSED]
+
+
+def test_update_leaves_a_case_that_would_expect_nothing_and_says_so(tmp_path: Path) -> None:
+    """Its one expected warning no longer fires: dropping it would leave `expect: {}`, which the reader
+    refuses.  The case stays as written, the command names it, and the run still fails (exit 1)."""
+    from cli_runner import run as cli
+
+    source = (
+        "scenarios:\n"
+        f"  - name: only a warning\n    proposal: {GG}\n    expect:\n      warnings:\n        - us_must_be_persuaded\n"
+        "# a closing comment\n"
+    )
+    path = write(tmp_path, source)
+    result = cli("test", str(path), "--update")
+    assert result.exit_code == 1, result.output
+    assert "case 'only a warning' left as it was: nothing it expects still holds" in result.stderr
+    assert path.read_text(encoding="utf-8") == source

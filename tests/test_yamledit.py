@@ -108,3 +108,28 @@ def test_crlf_line_ends_stay_crlf() -> None:
     assert yaml.safe_load(out)["scenarios"][1]["expect"]["warnings"] == ["b", "c"]
     out = refresh_mapping(doc, ["scenarios", 1, "expect"], {"credible": True, "risk": "low"})
     assert out == doc.replace("      warnings:\r\n        - a\r\n        - b\r\n", "")
+
+
+def test_an_empty_mapping_is_never_written() -> None:
+    with pytest.raises(EditError, match="empty"):
+        refresh_mapping(DOC, ["scenarios", 0, "expect"], {})
+
+
+def test_what_argmap_reads_can_be_edited_a_tab_before_a_comment() -> None:
+    """libyaml (argmap's reader) takes a tab before a comment, which PyYAML's own scanner refuses."""
+    doc = "scenarios:\n  - expect:\n      credible: true\t# c\n"
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"credible": False})
+    assert out == doc.replace("true", "false")
+
+
+def test_a_byte_order_mark_stays_and_does_not_shift_the_edit() -> None:
+    doc = "\ufeff" + DOC
+    out = refresh_mapping(doc, ["scenarios", 1, "expect"], {"credible": False, "risk": "low", "warnings": ["a", "b"]})
+    assert out == doc.replace("credible: true   # kept", "credible: false   # kept")
+
+
+@pytest.mark.parametrize("indent", ["", "  "], ids=["indentless", "indented"])
+def test_a_block_list_that_becomes_a_scalar_is_written_after_the_colon(indent: str) -> None:
+    doc = f"scenarios:\n  - expect:\n      risk:\n      {indent}- low\n      {indent}- high\n      credible: true\n"
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"risk": "low", "credible": True})
+    assert out == "scenarios:\n  - expect:\n      risk: low\n      credible: true\n"

@@ -10,8 +10,10 @@ when it fired: the explanation machinery's records, not a text search.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import clingo
 
@@ -353,31 +355,44 @@ def keyword_matcher(expr: str) -> _Matcher:
 
 
 # ---------------------------------------------------------------- --update
-def update_files(results: Sequence[CaseResult]) -> list[str]:
-    """Rewrite the expectations of failing cases to the actual verdicts; the files changed.
+@dataclass
+class Updated:
+    """What ``argmap test --update`` did: the files rewritten, and the failing cases left as they were
+    (file, case name, why), each a case whose every expectation would go (one cannot expect nothing)."""
+
+    changed: list[str] = field(default_factory=list)
+    kept: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def update_files(results: Sequence[CaseResult]) -> Updated:
+    """Rewrite the expectations of failing cases to the actual verdicts.
 
     Only the keys a case already expects are refreshed (list expectations keep
-    the items that still hold).  Each ``expect`` is edited in the file's text
+    the items that still hold; a list left empty goes).  A case that would be
+    left expecting nothing is not touched and is reported in ``kept``.  Each
+    ``expect`` is edited in the file's text
     (:func:`argmap.io.yamledit.refresh_mapping`): only the values that change
     are replaced, in the style they were written in, and every comment and
     other line stays.  Where a layout defeats that edit (it would not read back
     as the new expectation), the file is loaded and dumped whole instead,
-    keeping only its leading comments.  Each file is replaced atomically.
+    keeping only its leading comments, its byte order mark and its line ends.
+    Each file is replaced atomically.
     """
     import yaml
 
     from ..io.files import atomic_write
     from ..io.yamledit import EditError, refresh_mapping
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # argmap's reader (libyaml) read these files
     by_file: dict[str, list[CaseResult]] = {}
     for r in results:
         if r.status == FAILED and r.verdict is not None:
             by_file.setdefault(r.case.file, []).append(r)
-    changed = []
+    done = Updated()
     for path, items in sorted(by_file.items()):
         with open(path, encoding="utf-8", newline="") as handle:  # line ends as written (CRLF stays CRLF)
             source = handle.read()
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=loader)  # a safe loader: plain data only
         edits: list[tuple[list[str | int], dict[str, object]]] = []
         for r in items:
             index, vindex = r.case.position
@@ -385,18 +400,28 @@ def update_files(results: Sequence[CaseResult]) -> list[str]:
             target = data["scenarios"][index]
             if vindex is not None:
                 target = target["variations"][vindex]
-            target["expect"] = _refreshed(target.get("expect") or {}, r)
-            edits.append(([*where, "expect"], target["expect"]))
+            refreshed = _refreshed(target.get("expect") or {}, r)
+            if not refreshed:
+                done.kept.append((path, r.case.name, "nothing it expects still holds; edit it by hand"))
+                continue
+            target["expect"] = refreshed
+            edits.append(([*where, "expect"], refreshed))
+        if not edits:
+            continue
         try:
             text = source
             for where, expect in edits:
                 text = refresh_mapping(text, where, expect)
         except EditError:
-            header = "".join(line for line in source.splitlines(keepends=True)[:5] if line.startswith("#"))
-            text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+            bom = "\ufeff" if source.startswith("\ufeff") else ""
+            newline = "\r\n" if "\r\n" in source else "\n"
+            lines = source[len(bom) :].splitlines()
+            header = "".join(line + "\n" for line in itertools.takewhile(lambda x: x.startswith("#"), lines))
+            dumped = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+            text = bom + dumped.replace("\n", newline)
         atomic_write(path, text)
-        changed.append(path)
-    return changed
+        done.changed.append(path)
+    return done
 
 
 def _reason_holds(item: object, v: Verdict) -> bool:

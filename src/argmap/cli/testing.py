@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import click
 
 from ..analysis.testing import FAILED, update_files
-from ..model.errors import InputError
+from ..model.errors import InputError, named, visible
 from ..render import testing as render_testing
 from .root import EXIT_FINDINGS, EXIT_OK, kb_option, main, open_app, out
 
@@ -65,10 +65,15 @@ def test_command(
     else:
         _stream(render_testing.pretty_case(result) for result in run)
         _stream([render_testing.pretty_end(run, voc)])
+    left_failing = False
     if update:
-        for path in update_files(run.failed):
-            click.echo(f"argmap: updated {path}", err=True)
-    failed = run.count(FAILED) > 0 and not update
+        updated = update_files(run.failed)
+        left_failing = bool(updated.kept)
+        for path in updated.changed:
+            click.echo(f"argmap: updated {named(path)}", err=True)
+        for path, case, why in updated.kept:
+            click.echo(f"argmap: {named(path)}: case '{visible(case)}' left as it was: {why}", err=True)
+    failed = run.count(FAILED) > 0 and (not update or left_failing)
     cov = run.coverage
     low = threshold is not None and cov is not None and cov.percent < threshold
     if low:

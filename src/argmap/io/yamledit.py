@@ -30,57 +30,85 @@ class EditError(ValueError):
 def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -> str:
     """`source` with the mapping at `path` made equal to `new`, every other character kept.
 
+    The text is read with libyaml where PyYAML has it (argmap's own reader), so
+    what argmap reads this can edit (a tab before a comment, say).
+
     Args:
         source: a YAML document's text.
         path: keys and indices from the document's root to a mapping.
         new: the mapping's new contents; its keys must be among the old ones
-            (keys are refreshed or removed, not added).
+            (keys are refreshed or removed, not added), and there must be one.
 
     Returns:
         The edited text (``source`` itself when nothing changes).
 
     Raises:
-        EditError: `path` does not lead to a mapping, `new` adds a key, or the edit
-            does not read back as `new`.
+        EditError: `path` does not lead to a mapping, `new` adds a key or is
+            empty, or the edit does not read back as `new` with all else equal.
     """
+    bom = "\ufeff" if source.startswith("\ufeff") else ""  # libyaml's positions do not count it
+    body = source[len(bom) :]
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-        old = _at(yaml.safe_load(source), path)
+        root = yaml.compose(body, Loader=_LOADER)
+        old = _at(_load(body), path)
     except yaml.YAMLError as exc:
         raise EditError(f"cannot read the file: {exc}") from None
     except (KeyError, IndexError, TypeError):
         raise EditError(f"nothing at {'.'.join(map(str, path))}") from None
-    node = _node_at(root, path)
+    node = _node_at(root, path) if root is not None else None
     if not isinstance(node, yaml.MappingNode) or not isinstance(old, dict):
         raise EditError("not a mapping")
     if set(new) - set(old):
         raise EditError(f"new keys {sorted(set(new) - set(old))}")
+    if not new:
+        raise EditError("it would leave the mapping empty")
     if dict(new) == old:
         return source
     edits: list[tuple[int, int, str]] = []
-    if node.flow_style or not set(new):
-        edits.append((node.start_mark.index, node.end_mark.index, _flow(dict(new))))
+    if node.flow_style:
+        edits.append((node.start_mark.index, _end(node), _flow(dict(new))))
     else:
         for key_node, value_node in node.value:
             key = key_node.value
             if key not in new:
                 start = key_node.start_mark.index - key_node.start_mark.column
-                end = _end(value_node)
-                end = source.find("\n", end)
-                edits.append((start, len(source) if end < 0 else end + 1, ""))
+                end = body.find("\n", _end(value_node))
+                edits.append((start, len(body) if end < 0 else end + 1, ""))
             elif new[key] != old[key]:
-                edits.append((value_node.start_mark.index, _end(value_node), _value(new[key], value_node)))
-    newline = "\r\n" if "\r\n" in source else "\n"  # a file's line ends stay as they are
-    out = source
+                edits.append(_replacement(body, key_node, value_node, new[key]))
+    if any(start > end for start, end, _ in edits):
+        raise EditError("a value stands before its key (an alias or a merge key)")
+    newline = "\r\n" if "\r\n" in body else "\n"  # a file's line ends stay as they are
+    out = body
     for start, end, replacement in sorted(edits, reverse=True):
         out = out[:start] + replacement.replace("\n", newline) + out[end:]
     try:
-        done = _at(yaml.safe_load(out), path)
+        done, after = _at(_load(out), path), _without(_load(out), path)
     except (yaml.YAMLError, KeyError, IndexError, TypeError):
-        done = None
-    if done != dict(new) or _without(yaml.safe_load(out), path) != _without(yaml.safe_load(source), path):
+        done = after = None
+    if done != dict(new) or after != _without(_load(body), path):
         raise EditError("the edit does not read back as asked")
-    return out
+    return bom + out
+
+
+#: argmap reads YAML with libyaml (:mod:`argmap.io.yamltree`); the edit reads it the same way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load(text: str) -> Any:
+    return yaml.load(text, Loader=_LOADER)  # a safe loader: plain data only
+
+
+def _replacement(body: str, key_node: yaml.Node, value_node: yaml.Node, value: Any) -> tuple[int, int, str]:
+    """Where and what to write for one key's new value.  A block list or mapping that becomes a scalar
+    or an empty list is replaced from just after the key's colon, so it does not start on a line of its own."""
+    block = not isinstance(value_node, yaml.ScalarNode) and not value_node.flow_style
+    if block and (not isinstance(value, list | dict) or not value):
+        colon = body.find(":", key_node.end_mark.index)
+        if colon < 0 or colon > value_node.start_mark.index:
+            raise EditError("no colon after the key")
+        return colon + 1, _end(value_node), " " + _flow(value)
+    return value_node.start_mark.index, _end(value_node), _value(value, value_node)
 
 
 def _at(data: Any, path: Sequence[Step]) -> Any:

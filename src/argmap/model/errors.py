@@ -85,14 +85,16 @@ class ErrorList:
             return None
 
     def raise_all(self, unread: Sequence[InputError] = ()) -> NoReturn:
-        """Raise every error, in line order: the first, with the others in ``more``.
+        """Raise every error, once each, in order of file and line: the first, with the others in ``more``.
 
         `unread` are the values YAML itself could not read (``load_yaml(path, errors=...)``); an
         error recorded at the same place is left out, as YAML's own error there says why.
         """
-        places = {(e.line, e.column) for e in unread}
-        found = [*unread, *(e for e in self.errors if (e.line, e.column) not in places)]
-        found.sort(key=lambda e: (e.line or 0, e.column or 0))
+        places = {(e.path, e.line, e.column) for e in unread}
+        found = [*unread, *(e for e in self.errors if (e.path, e.line, e.column) not in places)]
+        # The same error found twice (a proposal file that several scenario cases name) is given once.
+        found = list({(e.path, e.line, e.column, e.key, e.message): e for e in found}.values())
+        found.sort(key=lambda e: (e.path or "", e.line or 0, e.column or 0))
         for e in found:
             e.more = ()
         first = found[0]
