@@ -607,5 +607,30 @@ def test_update_leaves_a_case_that_would_expect_nothing_and_says_so(tmp_path: Pa
     path = write(tmp_path, source)
     result = cli("test", str(path), "--update")
     assert result.exit_code == 1, result.output
-    assert "case 'only a warning' left as it was: nothing it expects still holds" in result.stderr
+    assert "case 'only a warning' still fails: nothing it expects still holds" in result.stderr
     assert path.read_text(encoding="utf-8") == source
+
+
+def test_update_writes_through_a_link_to_its_target(tmp_path: Path) -> None:
+    from cli_runner import run as cli
+
+    real = write(
+        tmp_path, f"scenarios:\n  - name: gg\n    proposal: {GG}\n    expect: {{credible: false}}\n", "real.yaml"
+    )
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real.name)
+    result = cli("test", str(link), "--update")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and "{credible: true}" in real.read_text(encoding="utf-8")
+
+
+def test_update_does_not_touch_a_failing_absent_and_the_run_still_fails(tmp_path: Path) -> None:
+    """What must not hold is the user's call: a failing `absent:` is named, and the run exits 1."""
+    from cli_runner import run as cli
+
+    source = f"scenarios:\n  - name: gg\n    proposal: {GG}\n    expect:\n      absent: {{reasons: [eu_needs_us]}}\n"
+    path = write(tmp_path, source)
+    result = cli("test", str(path), "--update")
+    assert result.exit_code == 1, result.output
+    assert "case 'gg' still fails: its absent.reasons fails" in result.stderr
+    assert "updated" not in result.stderr and path.read_text(encoding="utf-8") == source

@@ -133,3 +133,22 @@ def test_a_block_list_that_becomes_a_scalar_is_written_after_the_colon(indent: s
     doc = f"scenarios:\n  - expect:\n      risk:\n      {indent}- low\n      {indent}- high\n      credible: true\n"
     out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"risk": "low", "credible": True})
     assert out == "scenarios:\n  - expect:\n      risk: low\n      credible: true\n"
+
+
+def test_items_dropped_from_a_block_list_go_with_their_lines_and_the_rest_stays() -> None:
+    doc = (
+        "scenarios:\n  - expect:\n      warnings:\n"
+        "        - a   # kept, with its comment\n"
+        "        # a comment between items\n"
+        "        - stale   # goes with its item\n"
+        "        - {claim: c}   # a flow item, kept as written\n"
+        "      credible: true\n"
+    )
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"warnings": ["a", {"claim": "c"}], "credible": True})
+    assert out == doc.replace("        - stale   # goes with its item\n", "")
+
+
+def test_a_quoted_string_keeps_its_quotes_and_a_block_scalar_its_line_end() -> None:
+    doc = "scenarios:\n  - expect:\n      risk: 'medium'   # c\n      note: >-\n        low\n"
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"risk": "low", "note": "high"})
+    assert out == "scenarios:\n  - expect:\n      risk: 'low'   # c\n      note: high\n"

@@ -11,6 +11,7 @@ when it fired: the explanation machinery's records, not a text search.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -357,10 +358,13 @@ def keyword_matcher(expr: str) -> _Matcher:
 # ---------------------------------------------------------------- --update
 @dataclass
 class Updated:
-    """What ``argmap test --update`` did: the files rewritten, and the failing cases left as they were
-    (file, case name, why), each a case whose every expectation would go (one cannot expect nothing)."""
+    """What ``argmap test --update`` did: the files changed; of those, the ones written out whole (their
+    layout defeated the in-place edit); and the failing cases it could not make pass (file, case name,
+    why): a case whose every expectation would go (one cannot expect nothing), or one whose ``absent:``
+    fails (what must not hold is the user's to decide)."""
 
     changed: list[str] = field(default_factory=list)
+    rewritten: list[str] = field(default_factory=list)
     kept: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -404,8 +408,12 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
             if not refreshed:
                 done.kept.append((path, r.case.name, "nothing it expects still holds; edit it by hand"))
                 continue
-            target["expect"] = refreshed
-            edits.append(([*where, "expect"], refreshed))
+            absent = sorted({m.field for m in r.mismatches if m.field.startswith("absent.")})
+            if absent:
+                done.kept.append((path, r.case.name, f"its {', '.join(absent)} fails; edit it by hand"))
+            if refreshed != target.get("expect"):
+                target["expect"] = refreshed
+                edits.append(([*where, "expect"], refreshed))
         if not edits:
             continue
         try:
@@ -419,8 +427,10 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
             header = "".join(line + "\n" for line in itertools.takewhile(lambda x: x.startswith("#"), lines))
             dumped = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
             text = bom + dumped.replace("\n", newline)
-        atomic_write(path, text)
-        done.changed.append(path)
+            done.rewritten.append(path)
+        if text != source:
+            atomic_write(os.path.realpath(path), text)  # through a symbolic link, to its target
+            done.changed.append(path)
     return done
 
 

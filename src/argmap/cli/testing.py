@@ -70,9 +70,10 @@ def test_command(
         updated = update_files(run.failed)
         left_failing = bool(updated.kept)
         for path in updated.changed:
-            click.echo(f"argmap: updated {named(path)}", err=True)
+            whole = " (written out whole: its layout defeated the in-place edit; only its leading comments stay)"
+            click.echo(f"argmap: updated {named(path)}{whole if path in updated.rewritten else ''}", err=True)
         for path, case, why in updated.kept:
-            click.echo(f"argmap: {named(path)}: case '{visible(case)}' left as it was: {why}", err=True)
+            click.echo(f"argmap: {named(path)}: case '{visible(case)}' still fails: {why}", err=True)
     failed = run.count(FAILED) > 0 and (not update or left_failing)
     cov = run.coverage
     low = threshold is not None and cov is not None and cov.percent < threshold

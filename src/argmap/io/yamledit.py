@@ -66,16 +66,17 @@ def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -
         return source
     edits: list[tuple[int, int, str]] = []
     if node.flow_style:
-        edits.append((node.start_mark.index, _end(node), _flow(dict(new))))
+        edits.append((node.start_mark.index, _end(node, body), _flow(dict(new))))
     else:
         for key_node, value_node in node.value:
             key = key_node.value
             if key not in new:
                 start = key_node.start_mark.index - key_node.start_mark.column
-                end = body.find("\n", _end(value_node))
+                end = body.find("\n", _end(value_node, body))
                 edits.append((start, len(body) if end < 0 else end + 1, ""))
             elif new[key] != old[key]:
-                edits.append(_replacement(body, key_node, value_node, new[key]))
+                removals = _removals(body, value_node, new[key])
+                edits.extend(removals if removals is not None else [_replacement(body, key_node, value_node, new[key])])
     if any(start > end for start, end, _ in edits):
         raise EditError("a value stands before its key (an alias or a merge key)")
     newline = "\r\n" if "\r\n" in body else "\n"  # a file's line ends stay as they are
@@ -107,8 +108,41 @@ def _replacement(body: str, key_node: yaml.Node, value_node: yaml.Node, value: A
         colon = body.find(":", key_node.end_mark.index)
         if colon < 0 or colon > value_node.start_mark.index:
             raise EditError("no colon after the key")
-        return colon + 1, _end(value_node), " " + _flow(value)
-    return value_node.start_mark.index, _end(value_node), _value(value, value_node)
+        return colon + 1, _end(value_node, body), " " + _flow(value)
+    return value_node.start_mark.index, _end(value_node, body), _value(value, value_node)
+
+
+def _removals(body: str, old: yaml.Node, value: Any) -> list[tuple[int, int, str]] | None:
+    """For a block list that only loses items (`value` keeps the others, in order): each lost item's
+    lines removed, so the kept items, their comments and the comments between them stay.  None
+    where that is not the change."""
+    if not isinstance(old, yaml.SequenceNode) or old.flow_style or not isinstance(value, list) or not value:
+        return None
+    items = old.value
+    olds = [_load_node(item) for item in items]
+    kept, at = [], 0
+    for i, item in enumerate(olds):
+        if at < len(value) and item == value[at]:
+            kept.append(i)
+            at += 1
+    if at != len(value):
+        return None
+    edits = []
+    for i, item in enumerate(items):
+        if i in kept:
+            continue
+        dash = body.rfind("-", 0, item.start_mark.index)
+        start = body.rfind("\n", 0, dash) + 1
+        if body[start:dash].strip():  # the item does not start its line
+            return None
+        end = body.find("\n", _end(item, body))
+        edits.append((start, len(body) if end < 0 else end + 1, ""))
+    return edits
+
+
+def _load_node(node: yaml.Node) -> Any:
+    """The value a composed node stands for."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
 def _at(data: Any, path: Sequence[Step]) -> Any:
@@ -140,13 +174,18 @@ def _node_at(node: yaml.Node, path: Sequence[Step]) -> yaml.Node | None:
     return node
 
 
-def _end(node: yaml.Node) -> int:
+def _end(node: yaml.Node, body: str) -> int:
     """Where a node's own text ends: a block collection's end mark lies past the comments and blank
-    lines after it, so it ends where its last value does."""
+    lines after it, so it ends where its last value does; a block scalar's (``|``, ``>``) takes in
+    the line breaks after its text, which are not its to replace."""
     if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
-        return int(node.end_mark.index)
+        end = int(node.end_mark.index)
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            while end > node.start_mark.index and body[end - 1] in "\r\n":
+                end -= 1
+        return end
     last = node.value[-1]
-    return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
+    return _end(last[1] if isinstance(node, yaml.MappingNode) else last, body)
 
 
 def _flow(value: Any) -> str:
@@ -158,6 +197,8 @@ def _flow(value: Any) -> str:
 def _value(value: Any, old: yaml.Node) -> str:
     """`value` written in the style of the node it replaces: in flow style where that was a scalar or a
     flow collection, else as a block indented where the old one started."""
+    if isinstance(old, yaml.ScalarNode) and old.style in ("'", '"') and isinstance(value, str):
+        return yaml.safe_dump(value, default_style=old.style, allow_unicode=True, width=float("inf")).strip()
     if isinstance(old, yaml.ScalarNode) or old.flow_style or not isinstance(value, list | dict) or not value:
         return _flow(value)
     block = yaml.safe_dump(value, default_flow_style=False, allow_unicode=True, width=float("inf"), sort_keys=False)
