@@ -290,10 +290,10 @@ def test_bad_spaces_are_input_errors(
 
 
 def test_a_bad_space_reports_every_error_in_line_order(tmp_path: Path, app: argmap.Argmap) -> None:
-    """Each part of a space file is checked on its own, as a proposal file is: four mistakes, four errors."""
+    """Each part of a space file is checked on its own, as a proposal file is: five mistakes, five errors."""
     path = write(
         tmp_path,
-        "title: t\n"
+        "titel: t\n"
         "fixed: {lead: europe}\n"
         "choices:\n"
         "  us_role: {backstop: -1, treaty_ally: 2}\n"
@@ -303,12 +303,15 @@ def test_a_bad_space_reports_every_error_in_line_order(tmp_path: Path, app: argm
     with pytest.raises(InputError) as err:
         load_space(path, app.vocabulary)
     found = [(e.line, e.key) for e in err.value.errors()]
+    # a misspelt key (with its did-you-mean) hides nothing else and is not followed by "title missing"
     assert found == [
+        (1, "titel"),
         (2, "fixed.lead"),
         (4, "choices.us_role.backstop"),
         (5, "choices.wester_contingent"),
         (6, "choices.nato_path"),
     ], found
+    assert err.value.suggestion == "title"
 
 
 # ---------------------------------------------------------------- the command

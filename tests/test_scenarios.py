@@ -943,3 +943,16 @@ def test_a_bad_proposal_file_named_by_two_cases_is_reported_once(tmp_path: Path,
     found = [(e.path, e.line, e.key) for e in info.value.errors()]
     broken = str(tmp_path / "broken.yaml")
     assert found == [(broken, 3, "lead"), (broken, 4, "bogus")], found
+
+
+def test_a_misspelt_key_hides_nothing_else_in_its_case_or_file(tmp_path: Path, voc: Vocabulary) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        f"scenarios:\n  - name: a\n    proposl: {GG}\n    expect: {{credibl: true}}\nextra: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(argmap.InputError) as info:
+        load_scenarios(str(path), voc)
+    found = [(e.line, e.key, e.suggestion) for e in info.value.errors()]
+    # no second error saying `proposal` is missing: the did-you-mean says it
+    assert found == [(3, "proposl", "proposal"), (4, "credibl", "credible"), (5, "extra", None)], found

@@ -78,8 +78,15 @@ class _Reader:
     def error(self, message: str, node: Node, **kw: object) -> InputError:
         return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
 
-    def keys(self, node: Node, allowed: tuple[str, ...], where: str) -> dict[str, Node]:
-        return check_keys(node, allowed, self.path, where)
+    def keys(
+        self, node: Node, allowed: tuple[str, ...], where: str, errors: ErrorList | None = None
+    ) -> dict[str, Node]:
+        return check_keys(node, allowed, self.path, where, errors)
+
+    def missing(self, errors: ErrorList, node: Node, key: str, expected: str | None = None) -> None:
+        """Record that `key` is missing, unless a misspelling of it was already reported ("did you mean")."""
+        if not errors.suggests(key):
+            errors.add(self.error("missing required key", node, key=key, expected=expected))
 
     def text(self, node: Node | None, key: str) -> str | None:
         if node is None:
@@ -110,12 +117,12 @@ class _Reader:
         unread: list[InputError] = []
         root = load_yaml(self.path, errors=unread)
         errors = ErrorList()
-        top = errors.attempt(lambda: self.keys(root, ("scenarios",), "a scenario file"))
+        top = errors.attempt(lambda: self.keys(root, ("scenarios",), "a scenario file", errors))
         if top is not None and "scenarios" not in top:
-            errors.add(self.error("missing required key", root, key="scenarios", expected="scenarios: a list of cases"))
+            self.missing(errors, root, "scenarios", "scenarios: a list of cases")
         elif top is not None and top["scenarios"].kind != "sequence":
             errors.add(self.error("must be a list of cases", top["scenarios"], key="scenarios"))
-        if errors:
+        if top is None or "scenarios" not in top or top["scenarios"].kind != "sequence":
             errors.raise_all(unread)
         result = ScenarioFile(self.path)
         names: set[str] = set()
@@ -131,17 +138,13 @@ class _Reader:
     def case(self, node: Node, index: int) -> list[Case]:
         """The case at `node` (one, or one per variation); every error in it, raised together."""
         errors = ErrorList()
-        items = self.keys(node, CASE_KEYS, "a case")
+        items = self.keys(node, CASE_KEYS, "a case", errors)
         name = errors.attempt(lambda: self.text(items.get("name"), "name"))
         if name is None and "name" not in items:
-            errors.add(self.error("missing required key", node, key="name", expected="name: a short description"))
+            self.missing(errors, node, "name", "name: a short description")
         proposal = None
         if "proposal" not in items:
-            errors.add(
-                self.error(
-                    "missing required key", node, key="proposal", expected="proposal: a file path or an inline proposal"
-                )
-            )
+            self.missing(errors, node, "proposal", "proposal: a file path or an inline proposal")
         else:
             proposal = errors.attempt(lambda: self.proposal(items["proposal"], name or "inline"))
         tags = errors.attempt(lambda: self.words(items.get("tags"), "tags")) or ()
@@ -150,14 +153,7 @@ class _Reader:
         changes = errors.attempt(lambda: self.changes(items.get("changes"))) or ()
         expect = errors.attempt(lambda: self.expect(items["expect"])) if "expect" in items else None
         if "expect" not in items and "variations" not in items:
-            errors.add(
-                self.error(
-                    "missing required key",
-                    node,
-                    key="expect",
-                    expected="expect: the verdicts (or variations: a table of cases)",
-                )
-            )
+            self.missing(errors, node, "expect", "expect: the verdicts (or variations: a table of cases)")
         rows: list[tuple[int, Node, str, tuple[Change, ...], Expect, str | None, tuple[str, ...], str | None]] = []
         if "variations" in items:
             table = items["variations"]
@@ -165,16 +161,16 @@ class _Reader:
                 errors.add(self.error("must be a non-empty list", table, key="variations"))
             else:
                 for vindex, vnode in enumerate(table.value):
-                    vitems = errors.attempt(lambda vnode=vnode: self.keys(vnode, VARIATION_KEYS, "a variation"))
+                    vitems = errors.attempt(lambda vnode=vnode: self.keys(vnode, VARIATION_KEYS, "a variation", errors))
                     if vitems is None:
                         continue
                     vname = errors.attempt(lambda vitems=vitems: self.text(vitems.get("name"), "name"))
                     if vname is None and "name" not in vitems:
-                        errors.add(self.error("missing required key", vnode, key="name"))
+                        self.missing(errors, vnode, "name")
                     vchanges = errors.attempt(lambda vitems=vitems: self.changes(vitems.get("changes")))
                     vexpect = None
                     if "expect" not in vitems:
-                        errors.add(self.error("missing required key", vnode, key="expect"))
+                        self.missing(errors, vnode, "expect")
                     else:
                         vexpect = errors.attempt(lambda vitems=vitems: self.expect(vitems["expect"]))
                     vdescription = errors.attempt(lambda v=vitems: self.text(v.get("description"), "description"))

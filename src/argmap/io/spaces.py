@@ -120,11 +120,17 @@ class _Reader:
     def error(self, message: str, node: Node, **kw: object) -> InputError:
         return InputError(message, path=self.path, line=node.line, column=node.column, **kw)  # type: ignore[arg-type]
 
-    def mapping(self, node: Node, where: str, allowed: list[str] | tuple[str, ...] | None = None) -> dict[str, Node]:
+    def mapping(
+        self,
+        node: Node,
+        where: str,
+        allowed: list[str] | tuple[str, ...] | None = None,
+        errors: ErrorList | None = None,
+    ) -> dict[str, Node]:
         if node.kind != "mapping":
             raise self.error(f"{where} must be a mapping", node, key=where)
         if allowed is not None:
-            return check_keys(node, allowed, self.path, where)
+            return check_keys(node, allowed, self.path, where, errors)
         return node.value
 
     def value(self, node: Node, key: str, where: str) -> str:
@@ -171,11 +177,13 @@ class _Reader:
                 and the axes are checked on their own, as a compiler reads on.
         """
         errors = ErrorList()
-        top = errors.attempt(lambda: self.mapping(root, "a design space", TOP_KEYS))
+        top = errors.attempt(lambda: self.mapping(root, "a design space", TOP_KEYS, errors))
         if top is None:
             errors.raise_all(unread)
         title = top.get("title")
-        if title is None or title.kind != "scalar" or not isinstance(title.value, str):
+        if (title is None and not errors.suggests("title")) or (
+            title is not None and (title.kind != "scalar" or not isinstance(title.value, str))
+        ):
             errors.add(self.error("missing or empty", title or root, key="title", expected="title: a one-line title"))
         space = DesignSpace(
             title.value if title is not None and isinstance(title.value, str) else "",
@@ -186,9 +194,12 @@ class _Reader:
         if "fixed" in top:
             space.fixed = errors.attempt(lambda: self.settings(top["fixed"], "fixed")) or []
         if "choices" not in top:
-            errors.add(
-                self.error("missing required key", root, key="choices", expected="choices: component -> {value: cost}")
-            )
+            if not errors.suggests("choices"):  # a misspelt `choices:` was reported already
+                errors.add(
+                    self.error(
+                        "missing required key", root, key="choices", expected="choices: component -> {value: cost}"
+                    )
+                )
         else:
             choices = top["choices"]
             for key, child in (errors.attempt(lambda: self.mapping(choices, "choices")) or {}).items():

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..model.errors import InputError, closest, one_of
+from ..model.errors import ErrorList, InputError, closest, one_of
 from . import files
 
 #: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
@@ -71,9 +71,21 @@ def unknown(
     )
 
 
-def check_keys(node: Node, allowed: Iterable[str], path: str, where: str) -> dict[str, Node]:
-    """A mapping node's items, after refusing any key not in `allowed`."""
+def check_keys(
+    node: Node, allowed: Iterable[str], path: str, where: str, errors: ErrorList | None = None
+) -> dict[str, Node]:
+    """A mapping node's items, after refusing any key not in `allowed`.
+
+    With `errors`, every unknown key is recorded there instead and the known
+    items are returned, so a reader can go on to check them (a node that is
+    not a mapping still raises).
+    """
     allowed = list(allowed)
+    if errors is not None and node.kind == "mapping":
+        for key, position in (node.keys or {}).items():
+            if key not in allowed:
+                errors.add(unknown(path, position, key, allowed, what=f"unknown key in {where}"))
+        return {k: v for k, v in node.value.items() if k in allowed}
     if node.kind != "mapping":
         raise InputError(
             f"{where} must be a mapping",

@@ -76,6 +76,11 @@ class ErrorList:
         """Record `error` (with its own further errors)."""
         self.errors.extend(error.errors())
 
+    def suggests(self, key: str) -> bool:
+        """Whether a recorded error already says "did you mean `key`" (a misspelt key), so that its
+        absence need not be reported as a second error."""
+        return any(e.suggestion == key for e in self.errors)
+
     def attempt(self, check: Callable[[], _T]) -> _T | None:
         """``check()``, or None after recording the :class:`InputError` it raised."""
         try:
