@@ -411,3 +411,12 @@ def test_the_large_benchmark_space_is_over_a_billion_packages_and_solves(app: ar
     assert result.cheapest, "the optimum is found"
     best = result.cheapest[0]
     assert meets(app.check(Proposal("b", "b", "b", best.settings)), result.goals)
+
+
+@pytest.mark.parametrize(("size", "words"), [(1, "1 package\n"), (2, "2 packages\n"), (1234, "1,234 packages\n")])
+def test_the_size_of_a_space_is_counted_in_words(app: argmap.Argmap, size: int, words: str) -> None:
+    from argmap.model.results import Exploration
+    from argmap.render.text import explore_text
+
+    result = Exploration("t", "s.yaml", size, ("consistent",), (), {"consistent": 0}, 10)
+    assert f"  s.yaml: {words}" in explore_text(result, app.vocabulary, ())

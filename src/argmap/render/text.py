@@ -420,7 +420,8 @@ def explore_text(result: Exploration, voc: Vocabulary, choices: Iterable[str], w
     counts = "   ".join(
         f"{voc.registry[k].label if k in voc.registry else k}: {at_least}{n:,}" for k, n in result.counts.items()
     )
-    lines = [clean(result.title), f"  {clean(result.path)}: {result.size:,} packages", f"  {counts}{counted}", ""]
+    size = f"{result.size:,} package{'' if result.size == 1 else 's'}"
+    lines = [clean(result.title), f"  {clean(result.path)}: {size}", f"  {counts}{counted}", ""]
     if not result.cheapest:
         lines.append(f"No package in the space is {goals}.")
     else:
