@@ -634,3 +634,43 @@ def test_update_does_not_touch_a_failing_absent_and_the_run_still_fails(tmp_path
     assert result.exit_code == 1, result.output
     assert "case 'gg' still fails: its absent.reasons fails" in result.stderr
     assert "updated" not in result.stderr and path.read_text(encoding="utf-8") == source
+
+
+def test_an_id_no_rule_derives_fails_the_case_with_a_did_you_mean(tapp: Engine, tmp_path: Path) -> None:
+    """Under `absent:` a misspelt warning would pass for ever; under `warnings:` it would read as a
+    warning that did not fire.  Both are said to be ids no rule derives."""
+    path = write(
+        tmp_path,
+        f"""
+        scenarios:
+          - name: gg
+            proposal: {GG}
+            expect:
+              credible: true
+              warnings: [russia_objects]
+              notes: [nope]
+              absent: {{warnings: [russia_objectz], conflicts: [troop_ban_vs_contingent]}}
+        """,
+    )
+    (result,) = run_file(tapp, path)
+    assert result.status == FAILED
+    said = {(m.field, m.expected) for m in result.mismatches}
+    assert said == {
+        (
+            "absent.warnings",
+            "russia_objectz, which no rule of the knowledge base derives (did you mean russia_objects?)",
+        ),
+        ("notes", "nope, which no rule of the knowledge base derives"),
+    }, said
+
+
+def test_every_finding_id_the_shipped_scenarios_name_is_derivable(tapp: Engine) -> None:
+    from argmap.analysis.testing import derivable_findings
+
+    known = derivable_findings(tapp)
+    assert "russia_objects" in known["warnings"] and "troop_ban_vs_contingent" in known["conflicts"]
+    for case in collect(tapp.vocabulary, [str(PROJECT_SCENARIOS)]):
+        exp = case.expect
+        for name in ("conflicts", "warnings", "notes"):
+            named = [*getattr(exp, name), *exp.absent.get(name, ())]
+            assert set(map(str, named)) <= known[name], (case.id, name)

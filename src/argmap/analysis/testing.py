@@ -22,7 +22,7 @@ from ..asp.terms import text
 from ..engine.control import Answer, Engine
 from ..engine.judge import judge
 from ..io.scenarios import discover, load_scenarios
-from ..model.errors import InputError
+from ..model.errors import InputError, closest
 from ..model.explanation import Node
 from ..model.kb import Vocabulary
 from ..model.proposal import World
@@ -65,7 +65,7 @@ def _run_case(engine: Engine, case: Case, explain: bool) -> CaseResult:
     proposal, world = apply_changes(case.proposal, World(), list(case.changes), engine.vocabulary)
     judged = judge(engine, proposal, world, trace=engine.trace)
     verdict = judged.verdict
-    mismatches = compare(case, verdict)
+    mismatches = compare(case, verdict, derivable_findings(engine))
     claims_used, rules_used, blocking = _used(judged.answer.fired)
     result = CaseResult(
         case, FAILED if mismatches else PASSED, mismatches, [], verdict, claims_used, rules_used, blocking
@@ -112,8 +112,25 @@ def _shown(form: str, value: object) -> str:
     return (" or " if form == "levels" else ", ").join(items)
 
 
-def compare(case: Case, v: Verdict) -> list[Mismatch]:
-    """What the case expects and the verdict does not give."""
+def derivable_findings(engine: Engine) -> dict[str, frozenset[str]]:
+    """The conflict, warning and note ids some rule of the knowledge base can derive: the first
+    arguments of ``conflict/3``, ``warning/3`` and ``note/3`` in the ground program (the inputs are
+    open there, so every atom any proposal could make true is in it), a warning's or note's without
+    its arguments (:func:`finding_id`)."""
+    return {
+        "conflicts": frozenset(text(a.arguments[0]) for a in engine.atoms("conflict", 3)),
+        "warnings": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("warning", 3)),
+        "notes": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("note", 3)),
+    }
+
+
+def compare(case: Case, v: Verdict, derivable: dict[str, frozenset[str]] | None = None) -> list[Mismatch]:
+    """What the case expects and the verdict does not give.
+
+    With `derivable` (:func:`derivable_findings`), an expected or excluded conflict, warning or note id
+    that no rule can derive is a mismatch of its own, said so with a "did you mean": under ``absent:`` a
+    misspelt id would otherwise pass for ever.
+    """
     out: list[Mismatch] = []
     exp = case.expect
     for name, (form, wanted) in exp.values.items():
@@ -137,7 +154,22 @@ def compare(case: Case, v: Verdict) -> list[Mismatch]:
         "notes": [finding_id(n.id) for n in v.notes],
     }
     for name, expected in (("conflicts", exp.conflicts), ("warnings", exp.warnings), ("notes", exp.notes)):
+        if derivable is not None:
+            known = derivable[name]
+            for where, ids in ((name, expected), (f"absent.{name}", exp.absent.get(name, ()))):
+                for e in (str(i) for i in ids if str(i) not in known):
+                    hint = closest(e, known)
+                    out.append(
+                        Mismatch(
+                            where,
+                            f"{e}, which no rule of the knowledge base derives"
+                            + (f" (did you mean {hint}?)" if hint else ""),
+                            _listing(found_ids[name]),
+                        )
+                    )
         missing = [e for e in expected if e not in found_ids[name]]
+        if derivable is not None:
+            missing = [e for e in missing if e in derivable[name]]  # the others are said above
         if missing:
             out.append(Mismatch(name, f"includes {', '.join(missing)}", _listing(found_ids[name])))
         present = [e for e in exp.absent.get(name, ()) if e in found_ids[name]]
