@@ -270,7 +270,15 @@ def entry(*args: Any, **kwargs: Any) -> None:
     _install_signal_watchdog()
     try:
         main(*args, **kwargs)
+    except _SigtermError:  # past click's own handling (between its exit and here): exit as it would
+        click.echo("argmap: terminated", err=True)
+        raise SystemExit(143) from None
     finally:
+        # The command is over and its files are written: from here a signal ends the process the usual
+        # way (-15, -2) rather than raising into the interpreter's shutdown with a traceback.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
         try:
             sys.stdout.flush()
         except OSError:  # the reader left after the last write (BrokenPipeError)
