@@ -75,7 +75,7 @@ def test_the_shipped_files_are_many() -> None:
 def test_one_parser_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No event scan before a compose: one parser is made per file, and no other reading of the text."""
     made: list[str] = []
-    real = yamltree._LOADER
+    real = yamltree.LOADER
 
     class Counting(real):  # type: ignore[misc,valid-type]
         def __init__(self, stream: str) -> None:
@@ -85,7 +85,7 @@ def test_one_parser_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.Monk
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the text was parsed a second way")
 
-    monkeypatch.setattr(yamltree, "_LOADER", Counting)
+    monkeypatch.setattr(yamltree, "LOADER", Counting)
     for name in ("parse", "compose", "compose_all", "load", "safe_load", "scan"):
         monkeypatch.setattr(yaml, name, refuse)
     path = ROOT / "proposals" / "roadmap_neutral_then_nato.yaml"
@@ -109,7 +109,7 @@ def test_the_pure_python_parser_gives_the_same_tree(monkeypatch: pytest.MonkeyPa
     """Without libyaml (a PyYAML built without it), the same events give the same tree."""
     path = ROOT / "proposals" / "taiwan_style_law.yaml"
     fast = load_yaml(str(path))
-    monkeypatch.setattr(yamltree, "_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yamltree, "LOADER", yaml.SafeLoader)
     assert load_yaml(str(path)) == fast
 
 

@@ -37,7 +37,7 @@ and each negated literal (a defeater) *attacks* it.  The sources of a literal:
   to the claims and conclusions they rest on (a node that stands for a
   helper's rule ends the descent there).  A helper's own negations are
   bookkeeping inside the helper and are not followed.  Facts in a helper's
-  body bind its variables: ``current_stance(us, priority, ceasefire_first, C)``
+  body bind its variables: ``current_stance(Actor, Issue, Position, C)``
   reaches the claims of the matching ``stance/5`` facts through ``accepted(C)``.
 - proposal inputs (``set/2``, ``open/1``...) and facts are not nodes.
 

@@ -355,8 +355,8 @@ class Explainer:
 
     def _instead(self, pattern: terms.Term, node: Node, depth: int, stack: frozenset[clingo.Symbol]) -> Node:
         """An atom only the prelude derives does not hold: name what holds in its place, the atoms
-        that agree with it on all but its last given argument (``has(timing, X)`` for
-        ``has(timing, before_ceasefire)``; nothing when only one argument is given), each justified."""
+        that agree with it on all but its last given argument (``has(K, X)`` for ``has(K, v)``;
+        nothing when only one argument is given), each justified."""
         parts = terms.parts(pattern)
         if parts is None:
             return node
@@ -364,10 +364,10 @@ class Explainer:
         if isinstance(pattern, clingo.Symbol):
             node.children += self._not_given(pattern)
             if not self._exclusive(pattern):
-                return node  # has(us_role, none) beside has(us_role, intelligence): nothing in its place
+                return node  # a list component's has(K, v1) beside has(K, v2): nothing in its place
         given = [n for n, a in enumerate(args) if isinstance(a, clingo.Symbol) and not _blank(a)]
         if len(given) < 2:
-            return node  # has(model, _): nothing to put in its place
+            return node  # has(K, _): nothing to put in its place
         loose = tuple(terms.Var(f"Instead#{n}") if n == given[-1] or _blank(a) else a for n, a in enumerate(args))
         wanted = terms.make(name, loose)
         instead = [m for m in self.by_sig.get((name, len(args)), []) if terms.unify(wanted, m, {}) is not None]

@@ -10,9 +10,9 @@ when it fired: the explanation machinery's records, not a text search.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -116,12 +116,19 @@ def derivable_findings(engine: Engine) -> dict[str, frozenset[str]]:
     """The conflict, warning and note ids some rule of the knowledge base can derive: the first
     arguments of ``conflict/3``, ``warning/3`` and ``note/3`` in the ground program (the inputs are
     open there, so every atom any proposal could make true is in it), a warning's or note's without
-    its arguments (:func:`finding_id`)."""
-    return {
-        "conflicts": frozenset(text(a.arguments[0]) for a in engine.atoms("conflict", 3)),
-        "warnings": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("warning", 3)),
-        "notes": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("note", 3)),
-    }
+    its arguments (:func:`finding_id`).  Read once per grounded engine."""
+    found = _DERIVABLE.get(engine)
+    if found is None:
+        found = _DERIVABLE[engine] = {
+            "conflicts": frozenset(text(a.arguments[0]) for a in engine.atoms("conflict", 3)),
+            "warnings": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("warning", 3)),
+            "notes": frozenset(finding_id(text(a.arguments[0])) for a in engine.atoms("note", 3)),
+        }
+    return found
+
+
+#: derivable_findings per engine, dropped with the engine.
+_DERIVABLE: weakref.WeakKeyDictionary[Engine, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def compare(case: Case, v: Verdict, derivable: dict[str, frozenset[str]] | None = None) -> list[Mismatch]:
@@ -414,12 +421,9 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
     keeping only its leading comments, its byte order mark and its line ends.
     Each file is replaced atomically.
     """
-    import yaml
-
     from ..io.files import atomic_write
-    from ..io.yamledit import EditError, refresh_mapping
+    from ..io.yamledit import EditError, load_data, refresh_mapping, rewrite_whole
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # argmap's reader (libyaml) read these files
     by_file: dict[str, list[CaseResult]] = {}
     for r in results:
         if r.status == FAILED and r.verdict is not None:
@@ -428,7 +432,7 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
     for path, items in sorted(by_file.items()):
         with open(path, encoding="utf-8", newline="") as handle:  # line ends as written (CRLF stays CRLF)
             source = handle.read()
-        data = yaml.load(source, Loader=loader)  # a safe loader: plain data only
+        data = load_data(source)
         edits: list[tuple[list[str | int], dict[str, object]]] = []
         for r in items:
             index, vindex = r.case.position
@@ -453,12 +457,7 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
             for where, expect in edits:
                 text = refresh_mapping(text, where, expect)
         except EditError:
-            bom = "\ufeff" if source.startswith("\ufeff") else ""
-            newline = "\r\n" if "\r\n" in source else "\n"
-            lines = source[len(bom) :].splitlines()
-            header = "".join(line + "\n" for line in itertools.takewhile(lambda x: x.startswith("#"), lines))
-            dumped = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-            text = bom + dumped.replace("\n", newline)
+            text = rewrite_whole(source, data)
             done.rewritten.append(path)
         if text != source:
             atomic_write(os.path.realpath(path), text)  # through a symbolic link, to its target

@@ -44,6 +44,10 @@ def expect_keys(voc: Vocabulary) -> tuple[str, ...]:
     return (*voc.registry.names, *LIST_EXPECT, "absent")
 
 
+#: A row of a ``variations:`` table: its node, name, changes, expectation, description, tags, skip.
+_Row = tuple[Node, str, tuple[Change, ...], Expect, str | None, tuple[str, ...], str | None]
+
+
 @dataclass
 class ScenarioFile:
     path: str
@@ -154,30 +158,13 @@ class _Reader:
         expect = errors.attempt(lambda: self.expect(items["expect"])) if "expect" in items else None
         if "expect" not in items and "variations" not in items:
             self.missing(errors, node, "expect", "expect: the verdicts (or variations: a table of cases)")
-        rows: list[tuple[int, Node, str, tuple[Change, ...], Expect, str | None, tuple[str, ...], str | None]] = []
+        rows: list[_Row] = []
         if "variations" in items:
             table = items["variations"]
             if table.kind != "sequence" or not table.value:
                 errors.add(self.error("must be a non-empty list", table, key="variations"))
             else:
-                for vindex, vnode in enumerate(table.value):
-                    vitems = errors.attempt(lambda vnode=vnode: self.keys(vnode, VARIATION_KEYS, "a variation", errors))
-                    if vitems is None:
-                        continue
-                    vname = errors.attempt(lambda vitems=vitems: self.text(vitems.get("name"), "name"))
-                    if vname is None and "name" not in vitems:
-                        self.missing(errors, vnode, "name")
-                    vchanges = errors.attempt(lambda vitems=vitems: self.changes(vitems.get("changes")))
-                    vexpect = None
-                    if "expect" not in vitems:
-                        self.missing(errors, vnode, "expect")
-                    else:
-                        vexpect = errors.attempt(lambda vitems=vitems: self.expect(vitems["expect"]))
-                    vdescription = errors.attempt(lambda v=vitems: self.text(v.get("description"), "description"))
-                    vtags = errors.attempt(lambda vitems=vitems: self.words(vitems.get("tags"), "tags")) or ()
-                    vskip = errors.attempt(lambda vitems=vitems: self.text(vitems.get("skip"), "skip"))
-                    if vname is not None and vexpect is not None:
-                        rows.append((vindex, vnode, vname, vchanges or (), vexpect, vdescription, vtags, vskip))
+                rows = [row for vnode in table.value if (row := self.variation(vnode, errors)) is not None]
         if errors:
             errors.raise_all()
         assert name is not None and proposal is not None
@@ -199,7 +186,7 @@ class _Reader:
                     (index, None),
                 )
             )
-        for vindex, vnode, vname, vchanges, vexpect, vdescription, vtags, vskip in rows:
+        for vindex, (vnode, vname, vchanges, vexpect, vdescription, vtags, vskip) in enumerate(rows):
             out.append(
                 Case(
                     f"{base_id}::{vname}",
@@ -216,6 +203,26 @@ class _Reader:
                 )
             )
         return out
+
+    def variation(self, vnode: Node, errors: ErrorList) -> _Row | None:
+        """One row of a case's ``variations:`` table, its errors recorded in `errors`; None if it has any."""
+        before = len(errors.errors)
+        vitems = errors.attempt(lambda: self.keys(vnode, VARIATION_KEYS, "a variation", errors))
+        if vitems is None:
+            return None
+        name = errors.attempt(lambda: self.text(vitems.get("name"), "name"))
+        if name is None and "name" not in vitems:
+            self.missing(errors, vnode, "name")
+        changes = errors.attempt(lambda: self.changes(vitems.get("changes"))) or ()
+        expect = errors.attempt(lambda: self.expect(vitems["expect"])) if "expect" in vitems else None
+        if "expect" not in vitems:
+            self.missing(errors, vnode, "expect")
+        description = errors.attempt(lambda: self.text(vitems.get("description"), "description"))
+        tags = errors.attempt(lambda: self.words(vitems.get("tags"), "tags")) or ()
+        skip = errors.attempt(lambda: self.text(vitems.get("skip"), "skip"))
+        if len(errors.errors) > before or name is None or expect is None:
+            return None
+        return vnode, name, changes, expect, description, tags, skip
 
     def proposal(self, node: Node, name: str) -> Proposal:
         if node.kind == "scalar":

@@ -2,7 +2,7 @@
 
 ``argmap test --update`` rewrites the ``expect`` of each failing case.  Loading
 the file and dumping it again would lose every comment and turn flow style
-(``{credible: false}``) into block style, so the diff would be the whole file.
+(``{key: value}``) into block style, so the diff would be the whole file.
 Here only the values that change are replaced, where they stand, in the style
 they were written in; a key that goes is removed with its lines.  Positions
 come from PyYAML's composer (``Mark.index``, in characters of the text).
@@ -14,10 +14,13 @@ caller may fall back to rewriting the whole file.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
+
+from .yamltree import LOADER
 
 #: A step into a YAML document: a mapping's key or a sequence's index.
 Step = str | int
@@ -49,8 +52,9 @@ def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -
     bom = "\ufeff" if source.startswith("\ufeff") else ""  # libyaml's positions do not count it
     body = source[len(bom) :]
     try:
-        root = yaml.compose(body, Loader=_LOADER)
-        old = _at(_load(body), path)
+        root = yaml.compose(body, Loader=LOADER)
+        original = load_data(body)
+        old = _at(original, path)
     except yaml.YAMLError as exc:
         raise EditError(f"cannot read the file: {exc}") from None
     except (KeyError, IndexError, TypeError):
@@ -84,20 +88,32 @@ def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -
     for start, end, replacement in sorted(edits, reverse=True):
         out = out[:start] + replacement.replace("\n", newline) + out[end:]
     try:
-        done, after = _at(_load(out), path), _without(_load(out), path)
+        edited = load_data(out)
+        done = _at(edited, path)
+        after = _without(edited, path)  # read `done` first: this blanks it in `edited`
     except (yaml.YAMLError, KeyError, IndexError, TypeError):
         done = after = None
-    if done != dict(new) or after != _without(_load(body), path):
+    if done != dict(new) or after != _without(original, path):
         raise EditError("the edit does not read back as asked")
     return bom + out
 
 
-#: argmap reads YAML with libyaml (:mod:`argmap.io.yamltree`); the edit reads it the same way.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def load_data(text: str) -> Any:
+    """The plain data of a YAML text, read as argmap reads its files (:data:`argmap.io.yamltree.LOADER`,
+    libyaml's safe loader), without the checks and positions of :func:`argmap.io.yamltree.load_yaml`."""
+    return yaml.load(text, Loader=LOADER)  # a safe loader: plain data only
 
 
-def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)  # a safe loader: plain data only
+def rewrite_whole(source: str, data: Any) -> str:
+    """`data` dumped as a whole new text for the file that held `source`, for when
+    :func:`refresh_mapping` cannot edit it in place: its leading comments, byte order mark and line
+    ends are kept, every other comment and the layout are not."""
+    bom = "\ufeff" if source.startswith("\ufeff") else ""
+    newline = "\r\n" if "\r\n" in source else "\n"
+    lines = source[len(bom) :].splitlines()
+    header = "".join(line + "\n" for line in itertools.takewhile(lambda x: x.startswith("#"), lines))
+    dumped = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return bom + dumped.replace("\n", newline)
 
 
 def _replacement(body: str, key_node: yaml.Node, value_node: yaml.Node, value: Any) -> tuple[int, int, str]:
@@ -120,10 +136,11 @@ def _removals(body: str, old: yaml.Node, value: Any) -> list[tuple[int, int, str
         return None
     items = old.value
     olds = [_load_node(item) for item in items]
-    kept, at = [], 0
+    kept: set[int] = set()
+    at = 0
     for i, item in enumerate(olds):
         if at < len(value) and item == value[at]:
-            kept.append(i)
+            kept.add(i)
             at += 1
     if at != len(value):
         return None

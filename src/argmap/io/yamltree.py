@@ -21,7 +21,7 @@ from ..model.errors import ErrorList, InputError, closest, one_of
 from . import files
 
 #: libyaml's parser when PyYAML has it (several times faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -155,8 +155,8 @@ _STR = "tag:yaml.org,2002:str"
 #: The tags a list or mapping may carry (none, YAML's non-specific one, or its own); any other is refused.
 _COLLECTION_TAGS = frozenset((None, "!", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
 #: The resolver's table (first character of a plain scalar -> [(tag, pattern)]) and the safe constructors.
-_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _LOADER.yaml_implicit_resolvers
-_CONSTRUCTORS = _LOADER.yaml_constructors
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = LOADER.yaml_implicit_resolvers
+_CONSTRUCTORS = LOADER.yaml_constructors
 #: Tags whose constructors read a scalar's text and keep no state, so one constructor serves every file.
 _PURE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _PURE = yaml.constructor.SafeConstructor()
@@ -172,7 +172,7 @@ class _Reader:
         self.errors: list[InputError] = []
 
     def read(self, text: str) -> Node:
-        parser = _LOADER(text)
+        parser = LOADER(text)
         try:
             return self._document(parser.get_event)
         except yaml.MarkedYAMLError as exc:
