@@ -751,6 +751,46 @@ BAD: list[tuple[str, str, int, str, tuple[str, ...], str | None]] = [
         None,
     ),
     (
+        "empty-warning-id",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect: {{credible: true, warnings: [""]}}
+        """,
+        4,
+        "expect.warnings",
+        ("must be a word",),
+        None,
+    ),
+    (
+        "absent-reason-typo",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            expect: {{absent: {{reasons: [nato_optimall]}}}}
+        """,
+        4,
+        "expect.absent.reasons",
+        ("is not a claim",),
+        "nato_optimal",
+    ),
+    (
+        "impossible-as-of-once",
+        f"""
+        scenarios:
+          - name: a
+            proposal: {GG}
+            changes: {{as_of: 2025-02-30}}
+            expect: {{credible: true}}
+        """,
+        4,
+        "as_of",
+        ("day is out of range",),
+        None,
+    ),
+    (
         "duplicate-yaml-key",
         f"""
         scenarios:
@@ -956,3 +996,15 @@ def test_a_misspelt_key_hides_nothing_else_in_its_case_or_file(tmp_path: Path, v
     found = [(e.line, e.key, e.suggestion) for e in info.value.errors()]
     # no second error saying `proposal` is missing: the did-you-mean says it
     assert found == [(3, "proposl", "proposal"), (4, "credibl", "credible"), (5, "extra", None)], found
+
+
+def test_an_impossible_date_in_changes_is_one_error_at_its_value(tmp_path: Path, voc: Vocabulary) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        f"scenarios:\n  - name: a\n    proposal: {GG}\n"
+        "    changes: {as_of: 2025-02-30}\n    expect: {credible: true}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(argmap.InputError) as info:
+        load_scenarios(str(path), voc)
+    assert [(e.line, e.column) for e in info.value.errors()] == [(4, 22)], str(info.value)

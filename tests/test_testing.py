@@ -674,3 +674,17 @@ def test_every_finding_id_the_shipped_scenarios_name_is_derivable(tapp: Engine) 
         for name in ("conflicts", "warnings", "notes"):
             named = [*getattr(exp, name), *exp.absent.get(name, ())]
             assert set(map(str, named)) <= known[name], (case.id, name)
+
+
+def test_update_does_not_drop_a_misspelt_id_but_names_the_case(tmp_path: Path) -> None:
+    """Refreshing would drop `russia_object` (it never fires) and the check the author meant with it."""
+    from cli_runner import run as cli
+
+    source = (
+        f"scenarios:\n  - name: gg\n    proposal: {GG}\n    expect: {{credible: false, warnings: [russia_object]}}\n"
+    )
+    path = write(tmp_path, source)
+    result = cli("test", str(path), "--update")
+    assert result.exit_code == 1, result.output
+    assert "case 'gg' still fails: its warnings names an id no rule derives" in result.stderr
+    assert path.read_text(encoding="utf-8") == source

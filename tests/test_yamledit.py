@@ -152,3 +152,9 @@ def test_a_quoted_string_keeps_its_quotes_and_a_block_scalar_its_line_end() -> N
     doc = "scenarios:\n  - expect:\n      risk: 'medium'   # c\n      note: >-\n        low\n"
     out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"risk": "low", "note": "high"})
     assert out == "scenarios:\n  - expect:\n      risk: 'low'   # c\n      note: high\n"
+
+
+def test_a_flow_mapping_keeping_its_keys_changes_only_its_values_and_their_quotes_stay() -> None:
+    doc = 'scenarios:\n  - expect: {credible: false, risk: "high"}   # c\n'
+    out = refresh_mapping(doc, ["scenarios", 0, "expect"], {"credible": True, "risk": "low"})
+    assert out == 'scenarios:\n  - expect: {credible: true, risk: "low"}   # c\n'

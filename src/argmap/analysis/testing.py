@@ -172,6 +172,7 @@ def compare(case: Case, v: Verdict, derivable: dict[str, frozenset[str]] | None 
                             f"{e}, which no rule of the knowledge base derives"
                             + (f" (did you mean {hint}?)" if hint else ""),
                             _listing(found_ids[name]),
+                            underivable=True,
                         )
                     )
         missing = [e for e in expected if e not in found_ids[name]]
@@ -440,6 +441,10 @@ def update_files(results: Sequence[CaseResult]) -> Updated:
             target = data["scenarios"][index]
             if vindex is not None:
                 target = target["variations"][vindex]
+            unknown = sorted({m.field for m in r.mismatches if m.underivable})
+            if unknown:  # a misspelt id: refreshing would drop it and the author's intent with it
+                done.kept.append((path, r.case.name, f"its {', '.join(unknown)} names an id no rule derives; fix it"))
+                continue
             refreshed = _refreshed(target.get("expect") or {}, r)
             if not refreshed:
                 done.kept.append((path, r.case.name, "nothing it expects still holds; edit it by hand"))

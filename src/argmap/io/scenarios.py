@@ -105,7 +105,8 @@ class _Reader:
         items = node.value if node.kind == "sequence" else [node]
         out = []
         for item in items:
-            if item.kind != "scalar" or not isinstance(item.value, str) or isinstance(item.value, bool):
+            value = item.value
+            if item.kind != "scalar" or not isinstance(value, str) or not value or value != value.strip():
                 raise self.error("must be a word or a list of words", item, key=key)
             out.append(item.value)
         return tuple(out)
@@ -264,8 +265,9 @@ class _Reader:
             return tuple(parse_changes(self.voc, allow_none=True, **args))  # type: ignore[arg-type]
         except InputError as exc:
             if exc.path is None:
-                exc.path, exc.line, exc.column = self.path, node.line, node.column
                 key = _YAML_KEY.get(exc.key or "", exc.key)
+                at = items.get(key or "", node)  # the value at fault, where YAML's own error about it stands
+                exc.path, exc.line, exc.column = self.path, at.line, at.column
                 exc.key = f"changes{'.' + key if key else ''}"
             raise
 
@@ -371,7 +373,9 @@ class _Reader:
         if "absent" in items:
             gone = self.keys(items["absent"], ABSENT_KEYS, "expect.absent")
             if "reasons" in gone:
-                absent["reasons"] = tuple(self._reason(r) for r in self._list(gone["reasons"], "absent.reasons"))
+                absent["reasons"] = tuple(
+                    self._reason(r, "expect.absent.reasons") for r in self._list(gone["reasons"], "absent.reasons")
+                )
             for key in ("conflicts", "warnings", "notes"):
                 if key in gone:
                     absent[key] = self.words(gone[key], f"expect.absent.{key}")
@@ -386,7 +390,7 @@ class _Reader:
             raise self.error("must be a list", node, key=f"expect.{key}")
         return list(node.value)
 
-    def _reason(self, node: Node) -> ReasonPattern:
+    def _reason(self, node: Node, key: str = "expect.reasons") -> ReasonPattern:
         registry = self.voc.registry
         if node.kind == "scalar":
             claim, verdict, effect = node.value, None, None
@@ -400,7 +404,7 @@ class _Reader:
             raise self.error(
                 f"'{claim}' is not a claim",
                 node,
-                key="expect.reasons",
+                key=key,
                 expected="a claim id (see argmap claims)",
                 suggestion=closest(str(claim), bases),
             )
@@ -408,7 +412,7 @@ class _Reader:
             raise self.error(
                 f"'{verdict}' is not a verdict",
                 node,
-                key="expect.reasons.verdict",
+                key=f"{key}.verdict",
                 expected=one_of(registry.names),
                 suggestion=closest(str(verdict), registry.names),
             )
@@ -421,7 +425,7 @@ class _Reader:
             raise self.error(
                 f"'{effect}' is not an effect{' of ' + verdict if verdict else ''}",
                 node,
-                key="expect.reasons.effect",
+                key=f"{key}.effect",
                 expected=one_of(effects),
                 suggestion=closest(str(effect), effects),
             )

@@ -69,7 +69,7 @@ def refresh_mapping(source: str, path: Sequence[Step], new: Mapping[str, Any]) -
     if dict(new) == old:
         return source
     edits: list[tuple[int, int, str]] = []
-    if node.flow_style:
+    if node.flow_style and set(new) != set(old):  # a key goes: a flow mapping is written anew
         edits.append((node.start_mark.index, _end(node, body), _flow(dict(new))))
     else:
         for key_node, value_node in node.value:

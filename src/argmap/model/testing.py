@@ -64,6 +64,8 @@ class Mismatch:
     field: str
     expected: str
     actual: str
+    #: The expected id is one no rule of the knowledge base derives (a typo, most likely).
+    underivable: bool = False
 
 
 @dataclass
